@@ -1,0 +1,5 @@
+#ifndef CREESHIM_H
+#define CREESHIM_H
+/* One header per concern; this umbrella is what Swift imports. */
+#include "ree_fs.h"
+#endif
