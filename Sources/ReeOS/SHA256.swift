@@ -1,7 +1,7 @@
 import CCrypto
 
 /// Streaming SHA-256 over OpenSSL's EVP interface (the same code `openssl dgst` runs).
-public struct SHA256: ~Copyable {
+public final class SHA256 {
     private let context: OpaquePointer
 
     public init() {
@@ -13,25 +13,26 @@ public struct SHA256: ~Copyable {
 
     deinit { EVP_MD_CTX_free(context) }
 
-    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+    public func update(_ buffer: UnsafeRawBufferPointer) {
         guard buffer.count > 0 else { return }
         EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
     }
 
-    public mutating func update(_ bytes: some ContiguousBytes) {
+    public func update(_ bytes: some ContiguousBytes) {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    /// The digest as 64 lower-case hex characters.
-    public consuming func finalizeHex() -> String {
+    /// The digest as 64 lower-case hex characters; the hasher starts over afterwards.
+    public func finalizeHex() -> String {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &out, &length)
+        EVP_DigestInit_ex(context, EVP_sha256(), nil)
         return hexString(out)
     }
 
     public static func hex(_ bytes: some ContiguousBytes) -> String {
-        var h = SHA256()
+        let h = SHA256()
         h.update(bytes)
         return h.finalizeHex()
     }
