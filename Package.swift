@@ -16,12 +16,14 @@ let package = Package(
         // C libraries from Debian's -dev packages.
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Our C: syscalls Swift cannot reach, and the clone-to-exec path.
         .target(name: "CReeShim"),
 
         .target(name: "ReeOS", dependencies: ["CReeShim", "CCrypto"]),
-        .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive"]),
+        .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd"]),
         .target(name: "ReeOCI", dependencies: ["ReeOS", "ReeArchive"]),
         .target(name: "ReeLayers", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "CReeShim"]),
         .target(name: "ReeSandbox", dependencies: ["ReeOS", "CReeShim", "CSeccomp"]),

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #ifndef SYS_fchmodat2
@@ -37,3 +38,5 @@ const mode_t ree_s_ifmt = S_IFMT, ree_s_ifreg = S_IFREG, ree_s_ifdir = S_IFDIR, 
 dev_t ree_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 unsigned int ree_major(dev_t dev) { return major(dev); }
 unsigned int ree_minor(dev_t dev) { return minor(dev); }
+
+int ree_mkstemp_cloexec(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }

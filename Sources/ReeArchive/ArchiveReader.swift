@@ -190,3 +190,11 @@ private func readerCallback(_ a: OpaquePointer?, _ client: UnsafeMutableRawPoint
         return -1
     }
 }
+
+/// The data of a reader's current entry as a byte source (an archive inside an archive, as a
+/// `.deb`'s `data.tar.xz`).
+public final class ArchiveEntrySource: ByteSource {
+    private let reader: ArchiveReader
+    public init(_ reader: ArchiveReader) { self.reader = reader }
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try reader.read(into: buffer) }
+}

@@ -20,4 +20,8 @@ extern const mode_t ree_s_ifmt, ree_s_ifreg, ree_s_ifdir, ree_s_iflnk, ree_s_ifc
 dev_t ree_makedev(unsigned int major, unsigned int minor);
 unsigned int ree_major(dev_t dev);
 unsigned int ree_minor(dev_t dev);
+
+
+/* mkostemp(3) with O_CLOEXEC; not exported by Swift's Glibc module. */
+int ree_mkstemp_cloexec(char *template_path);
 #endif

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CReeShim
+
+/// Path-based file operations with typed errors. Paths here are trusted (ours); anything
+/// resolved inside an untrusted tree goes through `RootDirectory` instead.
+public enum FileSystem {
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & FileType.mask) == FileType.directory
+    }
+
+    /// `mkdir -p`.
+    public static func createDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, mode) != 0 && errno != EEXIST {
+                throw ReeError.system("create directory", prefix)
+            }
+        }
+        if !isDirectory(path) { throw ReeError(.conflict, "failed to create directory '\(path)': a file is in the way") }
+    }
+
+    /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let directory = parent(of: path)
+        let file = try makeTemporaryFile(in: directory, prefix: ".tmp-")
+        let tmp = file.path
+        let fd = file.rawValue
+        do {
+            try file.writeAll(bytes)
+            try checked("chmod", tmp) { fchmod(fd, mode) }
+            try file.sync()
+            try file.close()
+            try checked("rename", path) { rename(tmp, path) }
+        } catch {
+            unlink(tmp)
+            throw error
+        }
+        syncDirectory(directory)
+    }
+
+    /// fsync on a directory makes a rename in it durable; failures are not fatal.
+    public static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    public static func readFile(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+        try FileDescriptor.open(path).readToEnd(limit: limit)
+    }
+
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    public static func lastComponent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Entries of a directory, without "." and "..", unsorted.
+    public static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw ReeError.system("list directory", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// `rm -rf` without following symlinks; a missing path is not an error.
+    public static func removeTree(_ path: String) throws {
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            if errno == ENOENT { return }
+            throw ReeError.system("stat", path)
+        }
+        if (st.st_mode & FileType.mask) == FileType.directory {
+            // A read-only directory (from a layer) must become writable before its entries go.
+            if st.st_mode & 0o700 != 0o700 { chmod(path, 0o700) }
+            for name in try listDirectory(path) { try removeTree(path + "/" + name) }
+            if rmdir(path) != 0 && errno != ENOENT { throw ReeError.system("remove directory", path) }
+        } else if unlink(path) != 0 && errno != ENOENT {
+            throw ReeError.system("remove", path)
+        }
+    }
+
+    /// Creates and opens a fresh file `<directory>/<prefix>XXXXXX` (close-on-exec).
+    public static func makeTemporaryFile(in directory: String, prefix: String) throws -> FileDescriptor {
+        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { ree_mkstemp_cloexec($0.baseAddress!) }
+        guard fd >= 0 else { throw ReeError.system("create temporary file in", directory) }
+        return FileDescriptor(adopting: fd, path: String(cString: template))
+    }
+
+    /// Creates a fresh directory `<parent>/<prefix>XXXXXX`.
+    public static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
+        try createDirectory(parent)
+        var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
+        guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw ReeError.system("create temporary directory in", parent)
+        }
+        return String(cString: p)
+    }
+}
