@@ -56,7 +56,7 @@ enum ProcessRunner {
     static func which(_ name: String) -> String? {
         if name.hasPrefix("/") { return name }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin", "/usr/bin"] where access("\(dir)/\(name)", X_OK) == 0 {
+        for dir in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin"] where access("\(dir)/\(name)", X_OK) == 0 {
             return "\(dir)/\(name)"
         }
         return nil
