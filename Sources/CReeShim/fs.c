@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -35,8 +36,15 @@ int ree_fchmodat_nofollow(int dirfd, const char *name, mode_t mode) {
 const mode_t ree_s_ifmt = S_IFMT, ree_s_ifreg = S_IFREG, ree_s_ifdir = S_IFDIR, ree_s_iflnk = S_IFLNK,
              ree_s_ifchr = S_IFCHR, ree_s_ifblk = S_IFBLK, ree_s_ififo = S_IFIFO, ree_s_ifsock = S_IFSOCK;
 
+const int ree_o_path = O_PATH;
+
 dev_t ree_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 unsigned int ree_major(dev_t dev) { return major(dev); }
 unsigned int ree_minor(dev_t dev) { return minor(dev); }
 
 int ree_mkstemp_cloexec(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
+
+int ree_fsetxattr(int fd, const char *name, const void *value, size_t size) { return fsetxattr(fd, name, value, size, 0); }
+int ree_lsetxattr(const char *path, const char *name, const void *value, size_t size) { return lsetxattr(path, name, value, size, 0); }
+long ree_lgetxattr(const char *path, const char *name, void *value, size_t size) { return (long)lgetxattr(path, name, value, size); }
+long ree_llistxattr(const char *path, char *list, size_t size) { return (long)llistxattr(path, list, size); }

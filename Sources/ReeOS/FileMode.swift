@@ -18,3 +18,6 @@ public enum FileType {
 public func makeDevice(major: UInt32, minor: UInt32) -> dev_t { ree_makedev(major, minor) }
 public func deviceMajor(_ d: dev_t) -> UInt32 { ree_major(d) }
 public func deviceMinor(_ d: dev_t) -> UInt32 { ree_minor(d) }
+
+/// `O_PATH`: a descriptor that names a place without opening it for I/O.
+public let O_PATH: Int32 = ree_o_path
