@@ -208,8 +208,25 @@ static void forward_signal(int sig) {
 
 static const int forwarded_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
+/* Closes every descriptor >= 3 except the three the init needs: a concurrent spawn in the parent may
+   have handed us its pipes, which must not stay open here. */
+static int close_all_but(int k0, int k1, int k2) {
+    int keep[3] = { k0, k1, k2 };
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (keep[j] < keep[i]) { int t = keep[i]; keep[i] = keep[j]; keep[j] = t; }
+    unsigned int from = 3;
+    for (int i = 0; i < 3; i++) {
+        if (keep[i] < (int)from) continue;
+        if ((unsigned int)keep[i] > from && syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0) != 0) return -1;
+        from = (unsigned int)keep[i] + 1;
+    }
+    return (int)syscall(SYS_close_range, from, ~0U, 0);
+}
+
 static _Noreturn void init_main(const struct ree_spawn_args *a) {
     if (set_stdio(a) != 0) fail(a, REE_STAGE_STDIO, 0);
+    if (close_all_but(a->sync_fd, a->error_fd, a->control_fd) != 0) fail(a, REE_STAGE_CLOSE_FDS, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(a, REE_STAGE_PARENT_DEATH_SIGNAL, 0);
     if (a->single_id) {
         char buf[32];
@@ -320,3 +337,6 @@ int ree_wait_exited(int status) { return WIFEXITED(status); }
 int ree_wait_exit_code(int status) { return WEXITSTATUS(status); }
 int ree_wait_signaled(int status) { return WIFSIGNALED(status); }
 int ree_wait_term_signal(int status) { return WTERMSIG(status); }
+
+const int ree_o_path = O_PATH;
+const int ree_rlimit_nproc = RLIMIT_NPROC, ree_rlimit_nofile = RLIMIT_NOFILE, ree_rlimit_fsize = RLIMIT_FSIZE;

@@ -4,4 +4,5 @@
 #include "ree_fs.h"
 #include "ree_spawn.h"
 #include "ree_net.h"
+#include "ree_seccomp.h"
 #endif

@@ -129,6 +129,12 @@ int ree_pidfd_send_signal(int pidfd, int sig);
 /* socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC). */
 int ree_control_socketpair(int fds[2]);
 
+/* O_PATH, which Swift's Glibc module does not export. */
+extern const int ree_o_path;
+
+/* RLIMIT_* resources, an enum Swift imports awkwardly. */
+extern const int ree_rlimit_nproc, ree_rlimit_nofile, ree_rlimit_fsize;
+
 /* The WIFEXITED family, which are macros. */
 int ree_wait_exited(int status);
 int ree_wait_exit_code(int status);
