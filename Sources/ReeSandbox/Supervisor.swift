@@ -164,7 +164,15 @@ struct Supervisor {
             limits.append(ree_spawn_rlimit(resource: Int32(ree_rlimit_fsize), soft: UInt64(size), hard: UInt64(size)))
         }
         let rlimits = arena.array(of: ree_spawn_rlimit.self, count: limits.count)
-        for (i, l) in limits.enumerated() { rlimits[i] = l }
+        for (i, var l) in limits.enumerated() {
+            // Raising a hard limit needs CAP_SYS_RESOURCE in the initial namespace: clamp to ours.
+            var current = rlimit()
+            if getrlimit(__rlimit_resource_t(UInt32(l.resource)), &current) == 0 && current.rlim_max != rlim_t.max {
+                l.hard = min(l.hard, UInt64(current.rlim_max))
+                l.soft = min(l.soft, l.hard)
+            }
+            rlimits[i] = l
+        }
         args.rlimits = UnsafePointer(rlimits)
         args.rlimit_count = limits.count
         let filter = arena.bytes(program)
