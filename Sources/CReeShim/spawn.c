@@ -54,6 +54,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_SETGROUPS] = "set supplementary groups",
     [REE_STAGE_SETGID] = "set group id",
     [REE_STAGE_SETUID] = "set user id",
+    [REE_STAGE_CAPABILITIES] = "drop capabilities",
     [REE_STAGE_NO_NEW_PRIVS] = "set no_new_privs",
     [REE_STAGE_SECCOMP] = "install seccomp filter",
     [REE_STAGE_CLOSE_FDS] = "close inherited descriptors",
@@ -175,7 +176,33 @@ static void exec_command(const struct ree_spawn_args *a) {
     errno = seen_eacces ? EACCES : ENOENT;
 }
 
+/* Docker's default capability set: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP,
+   NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP (all below 32). */
+static const uint32_t kept_capabilities = (1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
+    (1u << 7) | (1u << 8) | (1u << 10) | (1u << 13) | (1u << 18) | (1u << 27) | (1u << 29) | (1u << 31);
+
+static int drop_bounding_set(void) {
+    for (int cap = 0; cap < 64; cap++) {
+        if (cap < 32 && (kept_capabilities & (1u << cap))) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    }
+    return 0;
+}
+
+static int limit_capabilities(void) {
+    struct { uint32_t version; int pid; } header = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+    struct { uint32_t effective, permitted, inheritable; } data[2];
+    memset(data, 0, sizeof(data));
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    data[0].effective &= kept_capabilities;
+    data[0].permitted &= kept_capabilities;
+    data[0].inheritable = 0;
+    data[1].effective = data[1].permitted = data[1].inheritable = 0;
+    return (int)syscall(SYS_capset, &header, data);
+}
+
 static _Noreturn void command_main(const struct ree_spawn_args *a) {
+    if (drop_bounding_set() != 0) fail(a, REE_STAGE_CAPABILITIES, 0);
     for (size_t i = 0; i < a->rlimit_count; i++) {
         struct rlimit rl = { .rlim_cur = a->rlimits[i].soft, .rlim_max = a->rlimits[i].hard };
         if (setrlimit(a->rlimits[i].resource, &rl) != 0) fail(a, REE_STAGE_RLIMIT, (int32_t)i);
@@ -185,6 +212,7 @@ static _Noreturn void command_main(const struct ree_spawn_args *a) {
         if (syscall(SYS_setresgid, a->gid, a->gid, a->gid) != 0) fail(a, REE_STAGE_SETGID, 0);
         if (syscall(SYS_setresuid, a->uid, a->uid, a->uid) != 0) fail(a, REE_STAGE_SETUID, 0);
     }
+    if (limit_capabilities() != 0) fail(a, REE_STAGE_CAPABILITIES, 1);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(a, REE_STAGE_NO_NEW_PRIVS, 0);
     if (a->filter_length > 0) {
         struct sock_fprog prog = { .len = a->filter_length, .filter = (struct sock_filter *)a->filter };
