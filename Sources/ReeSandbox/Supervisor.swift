@@ -199,12 +199,10 @@ struct Supervisor {
         var cgroup: SandboxCgroup?
         do {
             try mapping.writeMaps(pid: pid)
-            if let memory = c.limits.memoryBytes {
-                switch SandboxCgroup.create(pid: pid, memoryBytes: memory, maxProcesses: c.limits.maxProcesses) {
-                case let .success(group): cgroup = group
-                case let .failure(reason): notes.append("memory limit not applied: \(reason)")
-                }
-            }
+            // RLIMIT_NPROC does not bind host uid 0: as root, the process limit needs the pids cgroup.
+            let hostRootCommand = geteuid() == 0 && (single || c.uid == 0)
+            cgroup = SandboxCgroup.create(pid: pid, memoryBytes: c.limits.memoryBytes,
+                                          maxProcesses: hostRootCommand ? c.limits.maxProcesses : nil, notes: &notes)
             try sync.write.writeAll([1])
             try sync.write.close()
         } catch {
