@@ -53,7 +53,7 @@ import Testing
         if mode == .full { try Requirements.root() }
         try await withTemporaryDirectory { dir in
             let script = """
-            i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done 2>/dev/null
+            sh -c 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done' 2>/dev/null
             set -- /proc/[0-9]*; echo $#
             """
             var (config, _, _) = try overlayConfiguration(in: dir, script, mode: mode)
@@ -61,7 +61,7 @@ import Testing
             config.limits.timeout = .seconds(20)
             let run = try await runCaptured(config)
             let count = Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-            #expect(count > 0 && count <= 22, "\(run.stdout) \(run.stderr)")
+            #expect(count > 0 && count <= 22, "out: \(run.stdout) err: \(run.stderr) \(run.result)")
             #expect(!run.result.timedOut)
         }
     }
