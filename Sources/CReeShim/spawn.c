@@ -25,7 +25,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_NONE] = "start sandbox",
     [REE_STAGE_STDIO] = "set up standard descriptors",
     [REE_STAGE_PARENT_DEATH_SIGNAL] = "set parent death signal",
-    [REE_STAGE_SYNC] = "wait for the id maps",
+    [REE_STAGE_SYNC] = "wait for the parent",
     [REE_STAGE_SETGROUPS_DENY] = "write setgroups deny",
     [REE_STAGE_UID_MAP] = "write uid_map",
     [REE_STAGE_GID_MAP] = "write gid_map",
@@ -252,6 +252,15 @@ static int close_all_but(int k0, int k1, int k2) {
     return (int)syscall(SYS_close_range, from, ~0U, 0);
 }
 
+static int wait_for_parent(int fd) {
+    char byte;
+    ssize_t n;
+    do { n = read(fd, &byte, 1); } while (n < 0 && errno == EINTR);
+    if (n == 1) return 0;
+    if (n == 0) errno = EPIPE;
+    return -1;
+}
+
 static _Noreturn void init_main(const struct ree_spawn_args *a) {
     if (set_stdio(a) != 0) fail(a, REE_STAGE_STDIO, 0);
     if (close_all_but(a->sync_fd, a->error_fd, a->control_fd) != 0) fail(a, REE_STAGE_CLOSE_FDS, 0);
@@ -262,15 +271,8 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
         if (write_file("/proc/self/uid_map", single_map(buf, a->outer_uid)) != 0) fail(a, REE_STAGE_UID_MAP, 0);
         if (write_file("/proc/self/gid_map", single_map(buf, a->outer_gid)) != 0) fail(a, REE_STAGE_GID_MAP, 0);
     }
-    /* The parent writes full maps and moves us into a cgroup, then sends one byte. */
-    char byte;
-    ssize_t n;
-    do { n = read(a->sync_fd, &byte, 1); } while (n < 0 && errno == EINTR);
-    if (n != 1) {
-        if (n == 0) errno = EPIPE;
-        fail(a, REE_STAGE_SYNC, 0);
-    }
-    close(a->sync_fd);
+    /* The parent sends one byte once the full maps are written... */
+    if (wait_for_parent(a->sync_fd) != 0) fail(a, REE_STAGE_SYNC, 0);
 
     int32_t index = 0;
     int stage = ree_rootfs_setup(a, &index);
@@ -283,6 +285,11 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
         if (ree_send_fd(a->control_fd, REE_CONTROL_LISTENER, s) != 0) fail(a, REE_STAGE_SEND_LISTENER, 0);
         close(s);
     }
+
+    /* ...and another once we are in the sandbox's cgroups (moving a task between cgroups takes
+       milliseconds: the mounts above are set up meanwhile). */
+    if (wait_for_parent(a->sync_fd) != 0) fail(a, REE_STAGE_SYNC, 1);
+    close(a->sync_fd);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));

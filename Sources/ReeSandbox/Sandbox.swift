@@ -30,8 +30,12 @@ public enum Sandbox {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SandboxResult, Error>) in
                 let started = startThread {
-                    let result = Result { try Supervisor(configuration, output: output, listener: listener, control: control).run() }
+                    let cleanup = DeferredCleanup()
+                    let result = Result {
+                        try Supervisor(configuration, output: output, listener: listener, control: control, cleanup: cleanup).run()
+                    }
                     continuation.resume(with: result)
+                    cleanup.run()
                 }
                 if let started { continuation.resume(throwing: started) }
             }

@@ -12,12 +12,16 @@ struct Supervisor {
     let output: SandboxOutput
     let listener: (@Sendable (Int32) -> Void)?
     let control: RunControl
+    /// Work that may wait until the caller has its result: removing the step directory and cgroups.
+    let cleanup: DeferredCleanup
 
-    init(_ configuration: SandboxConfiguration, output: SandboxOutput, listener: (@Sendable (Int32) -> Void)?, control: RunControl) {
+    init(_ configuration: SandboxConfiguration, output: SandboxOutput, listener: (@Sendable (Int32) -> Void)?,
+         control: RunControl, cleanup: DeferredCleanup) {
         self.configuration = configuration
         self.output = output
         self.listener = listener
         self.control = control
+        self.cleanup = cleanup
     }
 
     static let aptSettingTarget = "/etc/apt/apt.conf.d/00ree-sandbox"
@@ -50,7 +54,7 @@ struct Supervisor {
         let program = try SeccompProfile.program(single: single)
 
         let step = try StepDirectory.create()
-        defer { step.remove() }
+        cleanup.add { step.remove() }
 
         var binds: [Bind] = [
             Bind(source: try step.writeFile("hosts", "127.0.0.1\tlocalhost \(c.hostname)\n::1\tlocalhost ip6-localhost ip6-loopback\n"),
@@ -107,7 +111,9 @@ struct Supervisor {
         let controlParent = FileDescriptor(adopting: pair[0], path: "control socket")
         var controlChild: FileDescriptor? = FileDescriptor(adopting: pair[1], path: "control socket")
         var stdio: (Int32, Int32, Int32) = (0, 1, 2)
-        var childEnds: [FileDescriptor] = [sync.read, errors.write]
+        // sync.read stays open here too until both bytes are written: a child that died meanwhile must
+        // not turn our write into SIGPIPE.
+        var childEnds: [FileDescriptor] = [errors.write]
         var stdoutRead: FileDescriptor?, stderrRead: FileDescriptor?
         var deliver: (@Sendable (SandboxOutput.Stream, [UInt8]) -> Void)?
         switch output {
@@ -199,19 +205,21 @@ struct Supervisor {
         var cgroup: SandboxCgroup?
         do {
             try mapping.writeMaps(pid: pid)
+            try sync.write.writeAll([1])
             // RLIMIT_NPROC does not bind host uid 0: as root, the process limit needs the pids cgroup.
             let hostRootCommand = geteuid() == 0 && (single || c.uid == 0)
             cgroup = SandboxCgroup.create(pid: pid, memoryBytes: c.limits.memoryBytes,
                                           maxProcesses: hostRootCommand ? c.limits.maxProcesses : nil, notes: &notes)
-            try sync.write.writeAll([1])
+            try sync.write.writeAll([2])
             try sync.write.close()
+            try sync.read.close()
         } catch {
             _ = ree_pidfd_send_signal(pidfd.rawValue, SIGKILL)
             Self.reap(pid)
-            cgroup?.remove()
+            if let cgroup { self.cleanup.add { cgroup.remove() } }
             throw error
         }
-        defer { cgroup?.remove() }
+        if let cgroup { self.cleanup.add { cgroup.remove() } }
 
         var loop = SupervisionLoop(pid: pid, pidfd: pidfd, errors: errors.read, control: controlParent,
                                    stdout: stdoutRead, stderr: stderrRead, deliver: deliver, listener: listener,
@@ -259,6 +267,16 @@ struct Supervisor {
         var error = ReeError.system(stage, object, errno: failure.error)
         if UInt32(failure.stage) == REE_STAGE_MOUNT_OVERLAY.rawValue { error.code = .unsupported }
         return error
+    }
+}
+
+/// Closures run in order on the sandbox's thread after the caller has been resumed.
+final class DeferredCleanup {
+    private var actions: [() -> Void] = []
+    func add(_ action: @escaping () -> Void) { actions.append(action) }
+    func run() {
+        for action in actions { action() }
+        actions = []
     }
 }
 

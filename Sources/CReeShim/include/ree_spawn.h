@@ -111,7 +111,7 @@ struct ree_spawn_args {
     int32_t listen_port;           /* < 0: none */
 
     int32_t stdin_fd, stdout_fd, stderr_fd;
-    int32_t sync_fd;               /* read end; the parent writes one byte when the child may go on */
+    int32_t sync_fd;               /* read end; the parent writes one byte after the id maps, one after the cgroups */
     int32_t error_fd;              /* write end, O_CLOEXEC: EOF at the parent means exec succeeded */
     int32_t control_fd;            /* socketpair end for the listener fd and the final wait status */
 };
