@@ -170,7 +170,7 @@ struct InstructionParser {
         }
         var mounts: [RunMount] = []
         for specification in parsed.list("mount") {
-            mounts.append(try RunMount(parsing: specification, deferVariables: true))
+            mounts.append(try RunMount(parsing: specification))
         }
         guard let command = try maybeJSON(arguments) else { throw atLeastOne("RUN") }
         let usedHeredocs: [Heredoc] = if case .exec = command { [] } else { heredocs }

@@ -1,9 +1,12 @@
 extension RunMount {
     /// Parses a `--mount` value (`type=cache,target=/root/.cache,sharing=locked`).
     ///
-    /// When `deferVariables` is true (at parse time, before expansion) values that contain `$`
-    /// are not validated; they are checked again when the instruction is expanded.
-    init(parsing specification: String, deferVariables: Bool) throws(DockerfileError) {
+    /// Without `expand` (at parse time) values that contain `$` are not validated yet; with it
+    /// (when the instruction is expanded) every value is expanded first, as BuildKit does.
+    init(
+        parsing specification: String, expanding: Bool = false,
+        expand: (String) throws(DockerfileError) -> String = { $0 }
+    ) throws(DockerfileError) {
         var mount = RunMount(specification: specification)
         var readOnly: Bool?
         for field in try Self.csvFields(specification) {
@@ -17,8 +20,10 @@ extension RunMount {
                 }
                 continue
             }
-            let value = String(field[field.index(after: equals)...])
-            if deferVariables, value.contains("$") {
+            var value = String(field[field.index(after: equals)...])
+            if expanding {
+                value = try expand(value)
+            } else if value.contains("$") {
                 guard Self.knownKeys.contains(key) else {
                     throw DockerfileError(line: 0, "unexpected key '\(key)' in '\(field)'")
                 }
