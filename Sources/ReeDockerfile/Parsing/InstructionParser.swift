@@ -222,7 +222,7 @@ struct InstructionParser {
         guard words.count >= 2, let destination = words.last else {
             throw DockerfileError(
                 line: 0,
-                "\(instruction) requires at least two arguments, but only \(words.count == 1 ? "one was" : "none were") provided. Destination could not be determined"
+                "\(instruction) requires at least two arguments, but \(words.count == 1 ? "only one was" : "none were") provided. Destination could not be determined"
             )
         }
         if (try? HeredocMarker.parse(destination)) ?? nil != nil {
