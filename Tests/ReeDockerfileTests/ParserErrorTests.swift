@@ -51,6 +51,8 @@ struct ParserErrorTests {
             ("FROM a\nHEALTHCHECK --timeout=10us CMD x", 2, "Interval \"timeout\" cannot be less than 1ms"),
             ("FROM a\nHEALTHCHECK --retries=-1 CMD x", 2, "--retries cannot be negative (-1)"),
             ("FROM a\nCMD --help", 2, "unknown flag: --help (CMD takes no flags)"),
+            ("FROM a\nCOPY --from=$STAGE a b", 2, "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround"),
+            ("FROM a\nRUN --mount=from=$S,target=/x ls", 2, "'from' doesn't support variable expansion, define alias stage instead"),
             ("", 1, "file with no instructions"),
             ("# only a comment\n", 1, "file with no instructions"),
             ("ARG A=1", 1, "no FROM instruction: the Dockerfile has no build stage"),

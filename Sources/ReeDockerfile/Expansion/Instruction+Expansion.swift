@@ -3,7 +3,8 @@ extension Instruction {
     /// with `lookup` (which should answer with the current ARG/ENV state; see ``StageEnvironment``).
     ///
     /// Docker expands `ADD`, `COPY`, `ENV`, `EXPOSE`, `FROM`, `LABEL`, `STOPSIGNAL`, `USER`,
-    /// `VOLUME`, `WORKDIR`, `ARG` defaults and `RUN --mount` values. Quotes and escapes are removed
+    /// `VOLUME`, `WORKDIR`, `ARG` defaults and `RUN --mount` values (not `COPY --from`, which
+    /// BuildKit rejects at parse time when it uses variables). Quotes and escapes are removed
     /// from those words. `RUN`, `CMD`, `ENTRYPOINT`, `SHELL` and `HEALTHCHECK` commands and
     /// `ONBUILD` triggers are left as written: the shell (or the later build) expands them.
     /// Heredoc bodies of `COPY`/`ADD` are expanded unless their delimiter was quoted.
@@ -55,7 +56,6 @@ extension Instruction {
             case .copy(var instruction):
                 instruction.sources = try sources(instruction.sources)
                 instruction.destination = try word(instruction.destination)
-                instruction.from = try optionalWord(instruction.from)
                 instruction.chown = try optionalWord(instruction.chown)
                 instruction.chmod = try optionalWord(instruction.chmod)
                 copy.kind = .copy(instruction)

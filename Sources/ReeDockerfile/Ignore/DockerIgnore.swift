@@ -18,14 +18,16 @@ public struct DockerIgnore: Sendable, Equatable {
             if lineNumber == 1, line.unicodeScalars.first == "\u{FEFF}" {
                 line = String(String.UnicodeScalarView(line.unicodeScalars.dropFirst()))
             }
-            if line.hasPrefix("#") { continue }
+            if line.startsWith("#") { continue }
             var pattern = line.trimmingSpace
             if pattern.isEmpty { continue }
-            let isException = pattern.hasPrefix("!")
-            if isException { pattern = String(pattern.dropFirst()).trimmingSpace }
+            let isException = pattern.startsWith("!")
+            if isException { pattern = pattern.unicodeScalars.dropFirst().trimmingSpaceScalars }
             if !pattern.isEmpty {
                 pattern = PathCleaning.clean(pattern)
-                if pattern.count > 1, pattern.hasPrefix("/") { pattern.removeFirst() }
+                if pattern.unicodeScalars.count > 1, pattern.startsWith("/") {
+                    pattern = String(String.UnicodeScalarView(pattern.unicodeScalars.dropFirst()))
+                }
             } else {
                 throw DockerfileError(line: lineNumber, "illegal exclusion pattern: \"!\"")
             }

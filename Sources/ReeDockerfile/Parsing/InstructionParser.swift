@@ -252,6 +252,14 @@ struct InstructionParser {
                 "exclude": .strings,
             ],
             instruction: "COPY")
+        if let from = parsed.string("from"),
+            (try? ShellLexer(escape: escape).processWord(from, lookup: { _ in nil })) != from
+        {
+            throw DockerfileError(
+                line: 0,
+                "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround"
+            )
+        }
         return CopyInstruction(
             sources: sources, destination: destination, from: parsed.string("from"),
             chown: parsed.string("chown"), chmod: parsed.string("chmod"), link: parsed.bool("link") ?? false,

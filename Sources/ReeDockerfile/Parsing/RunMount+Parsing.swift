@@ -24,6 +24,10 @@ extension RunMount {
             if expanding {
                 value = try expand(value)
             } else if value.contains("$") {
+                if key == "from", value.unicodeScalars.dropLast().contains("$") {
+                    throw DockerfileError(
+                        line: 0, "'from' doesn't support variable expansion, define alias stage instead")
+                }
                 guard Self.knownKeys.contains(key) else {
                     throw DockerfileError(line: 0, "unexpected key '\(key)' in '\(field)'")
                 }

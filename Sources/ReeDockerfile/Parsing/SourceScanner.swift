@@ -53,14 +53,14 @@ struct SourceScanner {
             try parseDirective(stripped, line: nextIndex + 1)
             nextIndex += 1
             let startLine = nextIndex
-            let processed = stripped.hasPrefix("#") ? "" : stripped
+            let processed = stripped.startsWith("#") ? "" : stripped
             var (text, isEndOfLine) = trimContinuation(processed)
             if isEndOfLine && text.isEmpty { continue }
             while !isEndOfLine && nextIndex < lines.count {
                 let continued = lines[nextIndex].text.trimmingNewline
                 nextIndex += 1
                 let leftTrimmed = continued.trimmingLeadingSpace
-                if leftTrimmed.hasPrefix("#") || leftTrimmed.isEmpty { continue }
+                if leftTrimmed.startsWith("#") || leftTrimmed.isEmpty { continue }
                 let (piece, end) = trimContinuation(continued)
                 text += piece
                 isEndOfLine = end
@@ -104,11 +104,11 @@ struct SourceScanner {
     /// the first line that is not one.
     private mutating func parseDirective(_ line: String, line number: Int) throws(DockerfileError) {
         guard !directivesDone else { return }
-        guard line.hasPrefix("#") else {
+        guard line.startsWith("#") else {
             directivesDone = true
             return
         }
-        let body = line.dropFirst().trimmingLeadingSpace
+        let body = String(String.UnicodeScalarView(line.unicodeScalars.dropFirst())).trimmingLeadingSpace
         guard let equals = body.firstIndex(of: "=") else {
             directivesDone = true
             return

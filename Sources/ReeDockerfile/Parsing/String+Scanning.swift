@@ -10,6 +10,11 @@ extension Unicode.Scalar {
 }
 
 extension StringProtocol {
+    /// Whether the first unicode scalar is `scalar` (Go compares bytes, not grapheme clusters).
+    func startsWith(_ scalar: Unicode.Scalar) -> Bool {
+        unicodeScalars.first == scalar
+    }
+
     /// The text without leading unicode whitespace.
     var trimmingLeadingSpace: String {
         String(String.UnicodeScalarView(unicodeScalars.drop { $0.isSpace }))
@@ -59,5 +64,12 @@ extension StringProtocol {
             String(String.UnicodeScalarView(scalars[..<space])),
             String(String.UnicodeScalarView(scalars[restStart...]))
         )
+    }
+}
+
+extension Substring.UnicodeScalarView {
+    /// The scalars as a string without leading or trailing unicode whitespace.
+    var trimmingSpaceScalars: String {
+        String(String.UnicodeScalarView(self)).trimmingSpace
     }
 }
