@@ -1,0 +1,110 @@
+import Foundation
+import ReeOS
+import ReeSandbox
+import ReeTestSupport
+import Testing
+
+@Suite("Limits") struct LimitsTests {
+    /// Host pids whose command line contains `marker`.
+    private func hostProcesses(containing marker: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int($0) != nil }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(marker)
+        }
+    }
+
+    @Test("at the time limit the whole tree is killed and the result says timedOut", arguments: testedModes)
+    func timeoutKillsEverything(mode: SandboxConfiguration.UserNamespaceMode) async throws {
+        try requireSandbox()
+        if mode == .full { try Requirements.root() }
+        let marker = "98765\(mode == .full ? 1 : 2)"
+        try await withTemporaryDirectory { dir in
+            var (config, _, _) = try overlayConfiguration(in: dir, "sleep \(marker) & sleep \(marker)", mode: mode)
+            config.limits.timeout = .seconds(2)
+            let start = ContinuousClock.now
+            let run = try await runCaptured(config)
+            let elapsed = ContinuousClock.now - start
+            #expect(run.result.timedOut)
+            #expect(run.result.exitCode == nil)
+            #expect(run.result.signal == SIGKILL)
+            #expect(elapsed >= .seconds(2) && elapsed < .seconds(10), "\(elapsed)")
+            #expect(hostProcesses(containing: "sleep\0\(marker)").isEmpty)
+        }
+    }
+
+    @Test("exit codes and signals of the command come back")
+    func exitStatus() async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            let (config, _, _) = try overlayConfiguration(in: dir, "exit 42", mode: .single)
+            let exited = try await runCaptured(config)
+            #expect(exited.result.exitCode == 42 && exited.result.signal == nil && !exited.result.timedOut)
+            var killed = config
+            killed.argv = ["/bin/sh", "-c", "kill -TERM $$; sleep 5"]
+            let signalled = try await runCaptured(killed)
+            #expect(signalled.result.signal == SIGTERM && signalled.result.exitCode == nil)
+        }
+    }
+
+    @Test("the process limit holds", arguments: testedModes)
+    func processLimit(mode: SandboxConfiguration.UserNamespaceMode) async throws {
+        try requireSandbox()
+        if mode == .full { try Requirements.root() }
+        try await withTemporaryDirectory { dir in
+            let script = """
+            sh -c 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done' 2>/dev/null
+            set -- /proc/[0-9]*; echo $#
+            """
+            var (config, _, _) = try overlayConfiguration(in: dir, script, mode: mode)
+            config.limits.maxProcesses = 20
+            config.limits.timeout = .seconds(20)
+            let run = try await runCaptured(config)
+            let count = Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            #expect(count > 0 && count <= 22, "out: \(run.stdout) err: \(run.stderr) \(run.result)")
+            #expect(!run.result.timedOut)
+        }
+    }
+
+    @Test("a fork bomb is contained and the sandbox still returns", .timeLimit(.minutes(1)))
+    func forkBomb() async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            var (config, _, _) = try overlayConfiguration(in: dir, "bomb() { bomb | bomb & }; bomb; sleep 2; echo survived", mode: .auto)
+            config.limits.maxProcesses = 64
+            config.limits.timeout = .seconds(6)
+            let run = try await runCaptured(config)
+            #expect(run.result.exitCode != nil || run.result.timedOut)
+            // The host can still fork and the bomb's processes are gone.
+            #expect(try Shell.run(["/bin/true"]).succeeded)
+        }
+    }
+
+    @Test("open files and file size limits apply")
+    func fileLimits() async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            var (config, _, _) = try overlayConfiguration(in: dir, "ulimit -n; dd if=/dev/zero of=/tmp/big bs=1024 count=64 2>/dev/null; echo $?", mode: .single)
+            config.limits.maxOpenFiles = 123
+            config.limits.maxFileSize = 16384
+            let run = try await runCaptured(config)
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first == "123")
+            // dd is killed by SIGXFSZ (exit status 128 + 25).
+            #expect(lines.last == "153", "\(run.stdout)")
+        }
+    }
+
+    @Test("a memory limit is applied through cgroup v2 or the result says why not")
+    func memoryLimit() async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            var (config, _, _) = try overlayConfiguration(in: dir, "cat /proc/self/cgroup", mode: .auto)
+            config.limits.memoryBytes = 256 << 20
+            let run = try await runCaptured(config)
+            #expect(run.result.exitCode == 0)
+            let applied = run.stdout.contains("ree-sandbox-")
+            #expect(applied || run.result.notes.contains { $0.hasPrefix("memory limit not applied") }, "\(run.result.notes)")
+        }
+    }
+}

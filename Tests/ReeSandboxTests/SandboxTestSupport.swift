@@ -1,0 +1,52 @@
+import Foundation
+import ReeOS
+import ReeSandbox
+import ReeTestSupport
+import Synchronization
+import Testing
+
+/// What a captured run printed, and how it ended.
+struct CapturedRun {
+    var result: SandboxResult
+    var stdout: String
+    var stderr: String
+}
+
+final class OutputCollector: Sendable {
+    private let data = Mutex<([UInt8], [UInt8])>(([], []))
+    func append(_ stream: SandboxOutput.Stream, _ bytes: [UInt8]) {
+        data.withLock { if stream == .stdout { $0.0 += bytes } else { $0.1 += bytes } }
+    }
+    var stdout: String { data.withLock { String(decoding: $0.0, as: UTF8.self) } }
+    var stderr: String { data.withLock { String(decoding: $0.1, as: UTF8.self) } }
+}
+
+/// Runs `configuration` with captured output.
+func runCaptured(_ configuration: SandboxConfiguration, listener: (@Sendable (Int32) -> Void)? = nil) async throws -> CapturedRun {
+    let collector = OutputCollector()
+    let result = try await Sandbox.run(configuration, output: .capture { collector.append($0, $1) }, listener: listener)
+    return CapturedRun(result: result, stdout: collector.stdout, stderr: collector.stderr)
+}
+
+/// Skips unless this machine can run the sandbox: busybox-static, unprivileged user namespaces.
+func requireSandbox() throws {
+    if !FileManager.default.isExecutableFile(atPath: SandboxFixtures.busyboxPath) {
+        try Requirements.missing("needs \(SandboxFixtures.busyboxPath) (busybox-static)")
+    }
+    if let max = try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8),
+       Int(max.trimmingCharacters(in: .whitespacesAndNewlines)) == 0 {
+        try Requirements.missing("needs user namespaces (user.max_user_namespaces is 0)")
+    }
+}
+
+/// A sandbox over a fresh busybox overlay in `directory`, running `script` with /bin/sh -c.
+func overlayConfiguration(in directory: String, _ script: String, mode: SandboxConfiguration.UserNamespaceMode = .auto) throws -> (SandboxConfiguration, lower: String, upper: String) {
+    let dirs = try SandboxFixtures.makeOverlayDirectories(in: directory)
+    let config = SandboxConfiguration(root: .overlay(lower: [dirs.lower], upper: dirs.upper, work: dirs.work),
+                                      argv: ["/bin/sh", "-c", script], userNamespace: mode)
+    return (config, dirs.lower, dirs.upper)
+}
+
+/// The id modes this process can exercise: full as root, single always. The unprivileged re-run of
+/// these tests (`UnprivilegedTests`) exercises single mode only.
+var testedModes: [SandboxConfiguration.UserNamespaceMode] { geteuid() == 0 ? [.full, .single] : [.single] }
