@@ -36,8 +36,6 @@ int ree_fchmodat_nofollow(int dirfd, const char *name, mode_t mode) {
 const mode_t ree_s_ifmt = S_IFMT, ree_s_ifreg = S_IFREG, ree_s_ifdir = S_IFDIR, ree_s_iflnk = S_IFLNK,
              ree_s_ifchr = S_IFCHR, ree_s_ifblk = S_IFBLK, ree_s_ififo = S_IFIFO, ree_s_ifsock = S_IFSOCK;
 
-const int ree_o_path = O_PATH;
-
 dev_t ree_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 unsigned int ree_major(dev_t dev) { return major(dev); }
 unsigned int ree_minor(dev_t dev) { return minor(dev); }

@@ -14,10 +14,10 @@ public final class ChangeSet {
     }
 
     private var changes: [String: Change] = [:]
-    let ids: IDMapping
+    let ids: OwnerMapping
     let epoch: Int64?
 
-    init(ids: IDMapping, epoch: Int64?) {
+    init(ids: OwnerMapping, epoch: Int64?) {
         self.ids = ids
         self.epoch = epoch
     }
@@ -46,7 +46,7 @@ public final class ChangeSet {
     }
 
     /// True when `a` (new) and `b` (lower) would give the same layer entry.
-    static func same(_ a: FileNode, _ b: FileNode, ids: IDMapping, epoch: Int64?) throws -> Bool {
+    static func same(_ a: FileNode, _ b: FileNode, ids: OwnerMapping, epoch: Int64?) throws -> Bool {
         guard a.type == b.type,
               a.stat.st_mode & 0o7777 == b.stat.st_mode & 0o7777,
               ids.toContainer(uid: a.stat.st_uid) == ids.toContainer(uid: b.stat.st_uid),

@@ -64,7 +64,7 @@ struct FileNode {
     }
 
     /// The tar entry for this node at `path`, with ids mapped and the mtime clamped.
-    func entry(path: String, ids: IDMapping, epoch: Int64?) throws -> ArchiveEntry? {
+    func entry(path: String, ids: OwnerMapping, epoch: Int64?) throws -> ArchiveEntry? {
         let kind: ArchiveEntry.Kind
         switch type {
         case FileType.regular: kind = .regular
@@ -90,14 +90,14 @@ struct FileNode {
 }
 
 /// How host ids of files written in a sandbox map back to the ids the image records.
-public struct IDMapping: Sendable {
+public struct OwnerMapping: Sendable {
     /// Host uid/gid that stand for container root (single-id mode), if any.
     public var hostRoot: (uid: UInt32, gid: UInt32)?
 
     public init(hostRoot: (uid: UInt32, gid: UInt32)? = nil) { self.hostRoot = hostRoot }
 
     /// Full-range mode as root maps ids one to one.
-    public static let identity = IDMapping()
+    public static let identity = OwnerMapping()
 
     func toContainer(uid: UInt32) -> UInt32 {
         if let r = hostRoot { return uid == r.uid ? 0 : uid }

@@ -9,10 +9,10 @@ import ReeOS
 public struct OverlayDiffer {
     public let upper: String
     public let lower: LowerView
-    public var ids: IDMapping
+    public var ids: OwnerMapping
     public var epoch: Int64?
 
-    public init(upper: String, lowerLayersTopFirst: [String], ids: IDMapping = .identity, epoch: Int64?) {
+    public init(upper: String, lowerLayersTopFirst: [String], ids: OwnerMapping = .identity, epoch: Int64?) {
         self.upper = upper
         self.lower = LowerView(layersTopFirst: lowerLayersTopFirst)
         self.ids = ids

@@ -5,10 +5,10 @@ import ReeOS
 public struct WalkingDiffer {
     public let tree: String
     public let lower: LowerView
-    public var ids: IDMapping
+    public var ids: OwnerMapping
     public var epoch: Int64?
 
-    public init(tree: String, lowerLayersTopFirst: [String], ids: IDMapping = .identity, epoch: Int64?) {
+    public init(tree: String, lowerLayersTopFirst: [String], ids: OwnerMapping = .identity, epoch: Int64?) {
         self.tree = tree
         self.lower = LowerView(layersTopFirst: lowerLayersTopFirst)
         self.ids = ids

@@ -16,8 +16,7 @@ int ree_fchmodat_nofollow(int dirfd, const char *name, mode_t mode);
 /* The S_IF* constants, which do not import cleanly next to Foundation. */
 extern const mode_t ree_s_ifmt, ree_s_ifreg, ree_s_ifdir, ree_s_iflnk, ree_s_ifchr, ree_s_ifblk, ree_s_ififo, ree_s_ifsock;
 
-/* O_PATH, which Swift's Glibc module does not export. */
-extern const int ree_o_path;
+/* O_PATH (ree_o_path) is declared in ree_spawn.h. */
 
 /* makedev/major/minor are macros in glibc. */
 dev_t ree_makedev(unsigned int major, unsigned int minor);
