@@ -11,6 +11,9 @@ public struct LowerView {
     public init(layersTopFirst: [String]) { layers = layersTopFirst }
 
     /// The host path that shows at `path` (relative, "" is the root), or nil.
+    public func hostPath(_ path: String) throws -> String? { try lookup(path)?.hostPath }
+
+    /// The host path that shows at `path` (relative, "" is the root), or nil.
     func lookup(_ path: String) throws -> FileNode? {
         if path.isEmpty { return try layers.first.flatMap { try FileNode($0) } }
         let parts = path.split(separator: "/").map(String.init)
@@ -36,7 +39,7 @@ public struct LowerView {
     }
 
     /// Names visible in directory `path`.
-    func children(_ path: String) throws -> Set<String> {
+    public func children(_ path: String) throws -> Set<String> {
         var names = Set<String>()
         var hidden = Set<String>()
         for layer in layers {

@@ -1,0 +1,148 @@
+import Foundation
+import ReeDockerfile
+import ReeLayers
+import ReeOCI
+import ReeOS
+import ReeSandbox
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension BuildRun {
+    /// RUN: the command in the sandbox over the stage's layers; the overlay upper directory
+    /// becomes the step's layer.
+    mutating func executeRun(_ run: RunInstruction, instruction: Instruction, state: inout StageState) async throws {
+        let argv = Self.commandLine(run, shell: state.shell)
+        var environment = Environment.merge(state.environmentList, [])
+        // ARGs reach RUN as variables (ENV wins), never the image.
+        for argument in state.environment.arguments {
+            guard let value = argument.defaultValue, !environment.contains(where: { $0.hasPrefix(argument.name + "=") }) else { continue }
+            environment.append("\(argument.name)=\(value)")
+        }
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
+            environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        }
+        if !environment.contains(where: { $0.hasPrefix("SOURCE_DATE_EPOCH=") }) {
+            environment.append("SOURCE_DATE_EPOCH=\(options.sourceDateEpoch)")
+        }
+        let user = try UserSpec.resolve(state.container.user ?? "", lowerLayersTopFirst: state.lowerTopFirst)
+        let wantsNetwork = run.network != RunNetwork.none
+        let network = wantsNetwork ? options.network : nil
+
+        var key = state.cacheKey
+        key.add("RUN", argv.joined(separator: "\u{1}"), environment.joined(separator: "\u{1}"), "\(user.uid):\(user.gid)",
+                state.workingDirectory, run.mounts.map(\.specification).joined(separator: "\u{1}"), network?.cacheKey ?? "no-network")
+        if try reuse(key: key, instruction: instruction, state: &state) { return }
+
+        let scratch = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "step-")
+        defer { try? FileSystem.removeTree(scratch) }
+        let upper = scratch + "/upper", work = scratch + "/work", empty = scratch + "/empty"
+        for d in [upper, work, empty] { try FileSystem.createDirectory(d) }
+        let lowers = state.layerDirectories.isEmpty ? [empty] : state.lowerTopFirst
+
+        var sandbox = SandboxConfiguration(root: .overlay(lower: lowers, upper: upper, work: work), argv: argv)
+        sandbox.environment = environment + (network?.environment() ?? [])
+        sandbox.workingDirectory = state.workingDirectory
+        sandbox.uid = user.uid
+        sandbox.gid = user.gid
+        sandbox.supplementaryGroups = user.groups
+        sandbox.userNamespace = options.userNamespace
+        sandbox.limits.timeout = options.stepTimeout
+        sandbox.mounts = try runMounts(run.mounts, scratch: scratch, state: state) + (network?.mounts(lowerLayersTopFirst: lowers) ?? [])
+        if let network { sandbox.listenPort = network.port }
+
+        let log = self.log
+        let stepName = "step \(step)"
+        var listener: (@Sendable (Int32) -> Void)?
+        if let network { listener = { fd in network.serve(listener: fd, step: stepName) } }
+        let output = SandboxOutput.capture { _, bytes in log.output(bytes) }
+        let result: SandboxResult
+        do {
+            result = try await Sandbox.run(sandbox, output: output, listener: listener)
+        } catch {
+            await network?.stepEnded(step: stepName)
+            throw error
+        }
+        await network?.stepEnded(step: stepName)
+        for note in result.notes { log.line("  note: \(note)") }
+        let shown = Self.describe(instruction)
+        if result.timedOut {
+            throw ReeError(.limitExceeded, "line \(instruction.line): RUN was killed after its time limit of \(options.stepTimeout): \(shown)")
+        }
+        guard result.succeeded else {
+            let how = result.signal.map { "was killed by signal \($0)" } ?? "exited with status \(result.exitCode ?? -1)"
+            throw ReeError(.processFailed, "line \(instruction.line): RUN \(how): \(shown)")
+        }
+        try VolatileFiles.normalize(upper: upper, epoch: options.sourceDateEpoch)
+        let owners = result.idMode == .single && geteuid() != 0 ? OwnerMapping(hostRoot: (getuid(), getgid())) : .identity
+        let changes = try OverlayDiffer(upper: upper, lowerLayersTopFirst: state.layerDirectories.isEmpty ? [] : lowers,
+                                        ids: owners, epoch: options.sourceDateEpoch).changes()
+        try commit(changes, key: key, instruction: instruction, state: &state)
+    }
+
+    /// The argv of a RUN: exec form as is, shell form through SHELL; heredocs go to the shell.
+    static func commandLine(_ run: RunInstruction, shell: [String]) -> [String] {
+        switch run.command {
+        case .exec(let arguments):
+            return arguments
+        case .shell(let text):
+            guard !run.heredocs.isEmpty else { return shell + [text] }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("<<"), run.heredocs.count == 1, !trimmed.contains(" ") {
+                // `RUN <<EOT`: the heredoc is the script.
+                return shell + [run.heredocs[0].content]
+            }
+            var script = text
+            for heredoc in run.heredocs {
+                script += "\n" + heredoc.content
+                if !heredoc.content.hasSuffix("\n") { script += "\n" }
+                script += heredoc.name
+            }
+            return shell + [script + "\n"]
+        }
+    }
+
+    /// `RUN --mount`: caches persist under `$REE_HOME/cache/mounts`, binds come from the context
+    /// (read-only unless rw), tmpfs is an empty scratch directory thrown away after the step.
+    private func runMounts(_ mounts: [RunMount], scratch: String, state: StageState) throws -> [SandboxConfiguration.Mount] {
+        var result: [SandboxConfiguration.Mount] = []
+        for (i, mount) in mounts.enumerated() {
+            guard let target = mount.target, !target.isEmpty else {
+                throw ReeError(.invalidInput, "RUN --mount=\(mount.specification): target is required")
+            }
+            let absolute = target.hasPrefix("/") ? target : (state.workingDirectory as NSString).appendingPathComponent(target)
+            switch mount.type {
+            case .cache:
+                let id = mount.id ?? absolute
+                let dir = store.home + "/cache/mounts/" + SHA256.hex(Array(id.utf8))
+                if !FileSystem.isDirectory(dir) {
+                    try FileSystem.createDirectory(dir)
+                    if geteuid() == 0 { chown(dir, mount.uid ?? 0, mount.gid ?? 0) }
+                    chmod(dir, mode_t(mount.mode ?? 0o755))
+                }
+                result.append(.init(source: dir, target: absolute, readOnly: false))
+            case .tmpfs:
+                let dir = scratch + "/tmpfs-\(i)"
+                try FileSystem.createDirectory(dir, mode: 0o1777)
+                chmod(dir, 0o1777)
+                result.append(.init(source: dir, target: absolute, readOnly: false))
+            case .bind:
+                let source = mount.source ?? ""
+                let host: String
+                if let from = mount.from {
+                    let tree = try sourceTree(from: from, line: 0)
+                    guard let layersTree = tree as? LayersTree, let path = try layersTree.view.hostPath(LayersTree.clean(source)) else {
+                        throw ReeError(.notFound, "RUN --mount: '\(source)' not found in \(from)")
+                    }
+                    host = path
+                } else {
+                    let cleaned = try BuildContext.clean(source)
+                    _ = try context.open(cleaned, O_PATH | O_NOFOLLOW)
+                    host = cleaned.isEmpty ? context.directory : context.directory + "/" + cleaned
+                }
+                result.append(.init(source: host, target: absolute, readOnly: mount.readOnly))
+            }
+        }
+        return result
+    }
+}
