@@ -126,3 +126,22 @@ struct HeredocTests {
         #expect(parseError("FROM a\nRUN <<EOF\necho\n")?.message.contains("unterminated heredoc") == true)
     }
 }
+
+@Suite("What a RUN executes")
+struct RunInvocationTests {
+    static func invocation(_ line: String, shell: [String] = ["/bin/sh", "-c"]) throws -> RunInvocation {
+        guard case .run(let run) = try parseInstruction(line).kind else { throw DockerfileError(line: 0, "not RUN") }
+        return run.invocation(shell: shell)
+    }
+
+    @Test("shell form, exec form and heredoc forms")
+    func forms() throws {
+        #expect(try Self.invocation("RUN echo hi").arguments == ["/bin/sh", "-c", "echo hi"])
+        #expect(try Self.invocation("RUN [\"echo\", \"hi\"]").arguments == ["echo", "hi"])
+        #expect(try Self.invocation("RUN <<EOF\necho a\necho b\nEOF", shell: ["/bin/sh", "-eu", "-c"]).arguments == ["/bin/sh", "-eu", "-c", "echo a\necho b\n"])
+        let script = try Self.invocation("RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF")
+        #expect(script.arguments == ["/bin/sh", "-c", "/dev/pipes/EOF"])
+        #expect(script.file == RunInvocation.InlineFile(path: "/dev/pipes/EOF", content: "#!/usr/bin/env python3\nprint(1)\n", mode: 0o755))
+        #expect(try Self.invocation("RUN cat <<A > /a && cat <<B > /b\n1\nA\n2\nB").arguments == ["/bin/sh", "-c", "cat <<A > /a && cat <<B > /b\n1\nA\n2\nB"])
+    }
+}
