@@ -2,7 +2,7 @@ extension BuildScope {
     /// The earlier stages that `stage` needs, in ascending order: its base (`FROM stagename`),
     /// `COPY --from=` and `RUN --mount=...,from=` references. A `--from` that names no earlier stage
     /// is an image reference and is not listed.
-    public func stageDependencies(of stage: Stage, in dockerfile: Dockerfile) throws(DockerfileError) -> [Int] {
+    public func stageDependencies(of stage: BuildStage, in dockerfile: Dockerfile) throws(DockerfileError) -> [Int] {
         var found: Set<Int> = []
         func note(_ reference: String?) {
             guard let reference, let index = dockerfile.stageIndex(for: reference), index < stage.index else { return }

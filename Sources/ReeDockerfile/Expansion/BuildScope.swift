@@ -76,7 +76,7 @@ public struct BuildScope: Sendable {
     }
 
     /// The stage's `FROM` with image and `--platform` expanded using the global values.
-    public func resolvedBase(of stage: Stage) throws(DockerfileError) -> FromInstruction {
+    public func resolvedBase(of stage: BuildStage) throws(DockerfileError) -> FromInstruction {
         let expanded = try stage.from.expanded(escape: escape) { globalValues[$0] }
         if case .from(let from) = expanded.kind { return from }
         return stage.base

@@ -9,14 +9,14 @@ public enum DockerfileParser {
     public static func parse(_ text: String) throws(DockerfileError) -> Dockerfile {
         var scanner = SourceScanner(text: text)
         var globalArguments: [Instruction] = []
-        var stages: [Stage] = []
+        var stages: [BuildStage] = []
         var sawInstruction = false
         while let logical = try scanner.nextLogicalLine() {
             sawInstruction = true
             let instruction = try parseInstruction(logical, scanner: &scanner)
             switch instruction.kind {
             case .from:
-                stages.append(Stage(index: stages.count, from: instruction))
+                stages.append(BuildStage(index: stages.count, from: instruction))
             case .arg where stages.isEmpty:
                 globalArguments.append(instruction)
             default:

@@ -94,7 +94,7 @@ struct InstructionParser {
     // MARK: - Argument forms
 
     /// Exec form when the text is a JSON array of strings, shell form otherwise; nil when empty.
-    func maybeJSON(_ arguments: String) throws(DockerfileError) -> Command? {
+    func maybeJSON(_ arguments: String) throws(DockerfileError) -> CommandForm? {
         guard !arguments.isEmpty else { return nil }
         switch JSONStringArray.parse(arguments) {
         case .strings(let strings): return .exec(strings)
