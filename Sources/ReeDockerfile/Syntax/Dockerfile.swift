@@ -10,12 +10,15 @@ public struct Dockerfile: Sendable, Equatable {
     public var globalArguments: [Instruction]
     /// The build stages in order; a `Dockerfile` always has at least one.
     public var stages: [BuildStage]
+    /// Things Docker accepts but warns about.
+    public var warnings: [DockerfileWarning]
 
     /// Creates a Dockerfile from its parts.
     public init(
         text: String, syntax: String? = nil, escape: Unicode.Scalar = "\\",
-        globalArguments: [Instruction] = [], stages: [BuildStage]
+        globalArguments: [Instruction] = [], stages: [BuildStage], warnings: [DockerfileWarning] = []
     ) {
+        self.warnings = warnings
         self.text = text
         self.syntax = syntax
         self.escape = escape
