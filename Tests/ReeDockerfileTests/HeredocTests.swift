@@ -28,6 +28,14 @@ struct HeredocTests {
             ("RUN python3 <<PY > out\nprint(1)\nPY", Heredoc(name: "PY", content: "print(1)\n")),
             ("RUN << EOF\nx\nEOF", Heredoc(name: "EOF", content: "x\n")),
             ("RUN <<EOF\nEOF", Heredoc(name: "EOF", content: "")),
+            ("RUN <<ab'c'\nx\nabc", Heredoc(name: "abc", content: "x\n", expands: false)),
+            ("RUN <<ab\\'c\nx\nab'c", Heredoc(name: "ab'c", content: "x\n", expands: true)),
+            ("RUN <<'two words'\nx\ntwo words", Heredoc(name: "two words", content: "x\n", expands: false)),
+            ("RUN <<$END\nx\n$END", Heredoc(name: "$END", content: "x\n")),
+            ("RUN <<  EOF  > out\nx\nEOF", Heredoc(name: "EOF", content: "x\n")),
+            ("RUN <<EOF\n# not a comment\n  indented\nEOF", Heredoc(name: "EOF", content: "# not a comment\n  indented\n")),
+            ("RUN <<-EOF\n\tx\nEOF", Heredoc(name: "EOF", content: "x\n", stripsLeadingTabs: true)),
+            ("RUN <<EOF\n\tx\n\tEOF\nEOF", Heredoc(name: "EOF", content: "\tx\n\tEOF\n")),
         ])
     func forms(text: String, expected: Heredoc) throws {
         guard case .run(let run) = try parseInstruction(text).kind else {
@@ -60,6 +68,16 @@ struct HeredocTests {
                     CopyInstruction(
                         sources: [.heredoc(Heredoc(name: "EOF", content: "[app]\nhome = /opt/app\n"))],
                         destination: "/etc/app/config.ini")))
+    }
+
+    @Test("a body may contain the other heredoc's delimiter")
+    func crossedDelimiters() throws {
+        let instruction = try parseInstruction("COPY <<X <<Y /dest\nY\nX\nX\nY\n")
+        guard case .copy(let copy) = instruction.kind else {
+            Issue.record("not COPY")
+            return
+        }
+        #expect(copy.sources == [.heredoc(Heredoc(name: "X", content: "Y\n")), .heredoc(Heredoc(name: "Y", content: "X\n"))])
     }
 
     @Test("COPY mixes heredocs and paths; ADD takes heredocs too")
