@@ -82,7 +82,7 @@ public struct BuildScope: Sendable {
         return stage.base
     }
 
-    /// A fresh environment for walking `stage`, starting from the base image's `Env` (`K=V` strings).
+    /// A fresh environment for walking one stage, starting from its base image's `Env` (`K=V` strings).
     public func environment(imageEnvironment: [String] = []) -> StageEnvironment {
         StageEnvironment(scope: self, imageEnvironment: imageEnvironment)
     }
