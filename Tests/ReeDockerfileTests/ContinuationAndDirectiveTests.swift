@@ -71,3 +71,16 @@ struct ContinuationAndDirectiveTests {
         #expect(dockerfile.stages[0].instructions.map(\.kind) == [.run(RunInstruction(command: .shell("b # not a comment")))])
     }
 }
+
+@Suite("Parser warnings")
+struct ParserWarningTests {
+    @Test("empty continuation lines and MAINTAINER are reported")
+    func warnings() throws {
+        let dockerfile = try DockerfileParser.parse("FROM a\nRUN a \\\n\n  b\nMAINTAINER me\n")
+        #expect(
+            dockerfile.warnings == [
+                DockerfileWarning(line: 3, "empty continuation line"),
+                DockerfileWarning(line: 5, "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors"),
+            ])
+    }
+}

@@ -7,7 +7,7 @@ struct ExecFormTests {
     @Test(
         "invalid JSON falls back to shell form",
         arguments: [
-            ("CMD ['a', 'b']", Command.shell("['a', 'b']")),
+            ("CMD ['a', 'b']", CommandForm.shell("['a', 'b']")),
             ("CMD [\"a\", \"b\"", .shell("[\"a\", \"b\"")),
             ("CMD [\"a\" \"b\"]", .shell("[\"a\" \"b\"]")),
             ("CMD [\"a\"] trailing", .shell("[\"a\"] trailing")),
@@ -19,7 +19,7 @@ struct ExecFormTests {
             ("CMD [\"\\ud83d\\ude00\", \"\\ud800\"]", .exec(["\u{1F600}", "\u{FFFD}"])),
             ("CMD {\"a\": 1}", .shell("{\"a\": 1}")),
         ])
-    func fallback(line: String, expected: Command) throws {
+    func fallback(line: String, expected: CommandForm) throws {
         #expect(try parseInstruction(line).kind == .cmd(expected))
     }
 
@@ -40,8 +40,8 @@ struct ExecFormTests {
 
     @Test("command arguments use the stage shell for shell form")
     func arguments() {
-        #expect(Command.shell("echo hi").arguments() == ["/bin/sh", "-c", "echo hi"])
-        #expect(Command.shell("x").arguments(shell: ["/bin/bash", "-c"]) == ["/bin/bash", "-c", "x"])
-        #expect(Command.exec(["a", "b"]).arguments() == ["a", "b"])
+        #expect(CommandForm.shell("echo hi").arguments() == ["/bin/sh", "-c", "echo hi"])
+        #expect(CommandForm.shell("x").arguments(shell: ["/bin/bash", "-c"]) == ["/bin/bash", "-c", "x"])
+        #expect(CommandForm.exec(["a", "b"]).arguments() == ["a", "b"])
     }
 }

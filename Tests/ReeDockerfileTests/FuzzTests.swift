@@ -72,6 +72,13 @@ struct FuzzTests {
     /// Runs everything a build would run on `text`; errors are fine, traps are not.
     static func exercise(_ text: String) {
         if let dockerfile = try? DockerfileParser.parse(text) {
+            let lineCount = text.unicodeScalars.count { $0 == "\n" } + 1
+            var previousLine = 0
+            for instruction in dockerfile.globalArguments + dockerfile.stages.flatMap({ [$0.from] + $0.instructions }) {
+                #expect(instruction.line >= 1 && instruction.line <= instruction.endLine && instruction.endLine <= lineCount)
+                #expect(instruction.line > previousLine)
+                previousLine = instruction.endLine
+            }
             let arguments = ["A": "1", "HTTP_PROXY": "p", "V": "${V}"]
             if let scope = try? BuildScope(dockerfile: dockerfile, buildArguments: arguments) {
                 for stage in dockerfile.stages {

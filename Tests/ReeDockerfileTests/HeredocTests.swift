@@ -28,6 +28,14 @@ struct HeredocTests {
             ("RUN python3 <<PY > out\nprint(1)\nPY", Heredoc(name: "PY", content: "print(1)\n")),
             ("RUN << EOF\nx\nEOF", Heredoc(name: "EOF", content: "x\n")),
             ("RUN <<EOF\nEOF", Heredoc(name: "EOF", content: "")),
+            ("RUN <<ab'c'\nx\nabc", Heredoc(name: "abc", content: "x\n", expands: false)),
+            ("RUN <<ab\\'c\nx\nab'c", Heredoc(name: "ab'c", content: "x\n", expands: true)),
+            ("RUN <<'two words'\nx\ntwo words", Heredoc(name: "two words", content: "x\n", expands: false)),
+            ("RUN <<$END\nx\n$END", Heredoc(name: "$END", content: "x\n")),
+            ("RUN <<  EOF  > out\nx\nEOF", Heredoc(name: "EOF", content: "x\n")),
+            ("RUN <<EOF\n# not a comment\n  indented\nEOF", Heredoc(name: "EOF", content: "# not a comment\n  indented\n")),
+            ("RUN <<-EOF\n\tx\nEOF", Heredoc(name: "EOF", content: "x\n", stripsLeadingTabs: true)),
+            ("RUN <<EOF\n\tx\n\tEOF\nEOF", Heredoc(name: "EOF", content: "\tx\n\tEOF\n")),
         ])
     func forms(text: String, expected: Heredoc) throws {
         guard case .run(let run) = try parseInstruction(text).kind else {
@@ -60,6 +68,16 @@ struct HeredocTests {
                     CopyInstruction(
                         sources: [.heredoc(Heredoc(name: "EOF", content: "[app]\nhome = /opt/app\n"))],
                         destination: "/etc/app/config.ini")))
+    }
+
+    @Test("a body may contain the other heredoc's delimiter")
+    func crossedDelimiters() throws {
+        let instruction = try parseInstruction("COPY <<X <<Y /dest\nY\nX\nX\nY\n")
+        guard case .copy(let copy) = instruction.kind else {
+            Issue.record("not COPY")
+            return
+        }
+        #expect(copy.sources == [.heredoc(Heredoc(name: "X", content: "Y\n")), .heredoc(Heredoc(name: "Y", content: "X\n"))])
     }
 
     @Test("COPY mixes heredocs and paths; ADD takes heredocs too")
@@ -124,5 +142,24 @@ struct HeredocTests {
     func unterminated() {
         #expect(parseError("FROM a\nRUN <<EOF\necho\n")?.line == 2)
         #expect(parseError("FROM a\nRUN <<EOF\necho\n")?.message.contains("unterminated heredoc") == true)
+    }
+}
+
+@Suite("What a RUN executes")
+struct RunInvocationTests {
+    static func invocation(_ line: String, shell: [String] = ["/bin/sh", "-c"]) throws -> RunInvocation {
+        guard case .run(let run) = try parseInstruction(line).kind else { throw DockerfileError(line: 0, "not RUN") }
+        return run.invocation(shell: shell)
+    }
+
+    @Test("shell form, exec form and heredoc forms")
+    func forms() throws {
+        #expect(try Self.invocation("RUN echo hi").arguments == ["/bin/sh", "-c", "echo hi"])
+        #expect(try Self.invocation("RUN [\"echo\", \"hi\"]").arguments == ["echo", "hi"])
+        #expect(try Self.invocation("RUN <<EOF\necho a\necho b\nEOF", shell: ["/bin/sh", "-eu", "-c"]).arguments == ["/bin/sh", "-eu", "-c", "echo a\necho b\n"])
+        let script = try Self.invocation("RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF")
+        #expect(script.arguments == ["/bin/sh", "-c", "/dev/pipes/EOF"])
+        #expect(script.file == RunInvocation.InlineFile(path: "/dev/pipes/EOF", content: "#!/usr/bin/env python3\nprint(1)\n", mode: 0o755))
+        #expect(try Self.invocation("RUN cat <<A > /a && cat <<B > /b\n1\nA\n2\nB").arguments == ["/bin/sh", "-c", "cat <<A > /a && cat <<B > /b\n1\nA\n2\nB"])
     }
 }

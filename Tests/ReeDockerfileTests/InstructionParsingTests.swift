@@ -55,6 +55,8 @@ struct InstructionParsingTests {
         #expect(cache.uid == 1000)
         #expect(cache.gid == 100)
         #expect(cache.readOnly == false)
+        #expect(cache.cacheID == "pip")
+        #expect(RunMount(type: .cache, target: "/root/.cache/").cacheID == "/root/.cache")
         let bind = run.mounts[1]
         #expect(bind.type == .bind)
         #expect(bind.source == "src")

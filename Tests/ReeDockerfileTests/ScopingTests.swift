@@ -125,3 +125,23 @@ struct ScopingTests {
         #expect(try BuildScope(dockerfile: dockerfile, buildArguments: ["A": "x"]).globalValues["B"] == "x:3")
     }
 }
+
+@Suite("Expansion limits")
+struct ExpansionLimitTests {
+    @Test("a value that doubles on every ENV stops with an error, not an exhausted machine")
+    func doubling() throws {
+        let text = "FROM a\nENV A=0123456789abcdef\n" + String(repeating: "ENV A=$A$A\n", count: 40)
+        let dockerfile = try DockerfileParser.parse(text)
+        var environment = try BuildScope(dockerfile: dockerfile).environment()
+        var failedAt: Int?
+        for instruction in dockerfile.stages[0].instructions {
+            do {
+                _ = try environment.apply(instruction)
+            } catch {
+                failedAt = error.line
+                break
+            }
+        }
+        #expect(failedAt == 22)
+    }
+}

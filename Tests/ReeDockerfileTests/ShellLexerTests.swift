@@ -157,3 +157,23 @@ struct ShellLexerTests {
         }
     }
 }
+
+@Suite("Pattern substitutions stay cheap on long values")
+struct ShellPatternCostTests {
+    @Test("prefix and suffix trimming are linear")
+    func trimming() throws {
+        let long = String(repeating: "a.", count: 50_000)
+        let lexer = ShellLexer()
+        #expect(try lexer.processWord("${V##*.}", lookup: { _ in long }) == "")
+        #expect(try lexer.processWord("${V%%.*}", lookup: { _ in long }) == "a")
+        #expect(try lexer.processWord("${V#*.}", lookup: { _ in long }).count == long.count - 2)
+    }
+
+    @Test("a replacement on a huge value is refused instead of running for minutes")
+    func replacementBudget() {
+        let long = String(repeating: "a", count: 100_000)
+        #expect(throws: DockerfileError.self) {
+            try ShellLexer().processWord("${V//*b/c}", lookup: { _ in long })
+        }
+    }
+}

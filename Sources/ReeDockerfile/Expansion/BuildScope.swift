@@ -76,13 +76,13 @@ public struct BuildScope: Sendable {
     }
 
     /// The stage's `FROM` with image and `--platform` expanded using the global values.
-    public func resolvedBase(of stage: Stage) throws(DockerfileError) -> FromInstruction {
+    public func resolvedBase(of stage: BuildStage) throws(DockerfileError) -> FromInstruction {
         let expanded = try stage.from.expanded(escape: escape) { globalValues[$0] }
         if case .from(let from) = expanded.kind { return from }
         return stage.base
     }
 
-    /// A fresh environment for walking `stage`, starting from the base image's `Env` (`K=V` strings).
+    /// A fresh environment for walking one stage, starting from its base image's `Env` (`K=V` strings).
     public func environment(imageEnvironment: [String] = []) -> StageEnvironment {
         StageEnvironment(scope: self, imageEnvironment: imageEnvironment)
     }

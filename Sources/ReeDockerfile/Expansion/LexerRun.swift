@@ -212,7 +212,7 @@ struct LexerRun {
             return lexer.leavesUnsetVariables ? "${\(name)/\(pattern)/\(replacement)}" : ""
         }
         let glob = try ShellPattern(pattern)
-        return glob.replacing(in: value, with: replacement, all: replaceAll)
+        return try glob.replacing(in: value, with: replacement, all: replaceAll)
     }
 
     private mutating func processName() -> String {

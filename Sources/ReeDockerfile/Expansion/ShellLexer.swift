@@ -6,6 +6,9 @@
 public struct ShellLexer: Sendable {
     /// How deeply `${...}` words may nest before the lexer reports an error.
     public static let maximumDepth = 64
+    /// The longest result (in UTF-8 bytes) a word may expand to; `ENV A=$A$A` repeated must not
+    /// exhaust memory.
+    public static let maximumResultLength = 8 << 20
 
     /// The escape character (`\` by default, or a backtick after `# escape=\``).
     public var escape: Unicode.Scalar
@@ -49,6 +52,10 @@ public struct ShellLexer: Sendable {
         }
         switch outcome {
         case .success(let value):
+            guard value.result.utf8.count <= Self.maximumResultLength else {
+                throw DockerfileError(
+                    line: 0, "failed to process \"\(word.prefix(40))...\": expands to more than \(Self.maximumResultLength) bytes")
+            }
             return value
         case .failure(let error):
             throw DockerfileError(line: error.line, "failed to process \"\(word)\": \(error.message)")

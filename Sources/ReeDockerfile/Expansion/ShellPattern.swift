@@ -32,67 +32,89 @@ struct ShellPattern {
         self.tokens = tokens
     }
 
-    /// Whether the whole of `text` matches; iterative wildcard matching with one backtrack point.
-    func matches(_ text: ArraySlice<Unicode.Scalar>) -> Bool {
-        var textIndex = text.startIndex
-        var tokenIndex = 0
-        var starToken: Int?
-        var starText = text.startIndex
-        while textIndex < text.endIndex {
-            if tokenIndex < tokens.count {
-                switch tokens[tokenIndex] {
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    /// The pattern read backwards, for matching suffixes as prefixes of the reversed text.
+    private var reversed: ShellPattern { ShellPattern(tokens: tokens.reversed()) }
+
+    /// The end offsets `e` (ascending) such that `text[start..<e]` matches the whole pattern.
+    /// Runs the pattern as a set of positions over the text: O(text × pattern), no backtracking.
+    private func matchEnds(in text: [Unicode.Scalar], from start: Int) -> [Int] {
+        var active = Array(repeating: false, count: tokens.count + 1)
+        active[0] = true
+        close(&active)
+        var ends: [Int] = []
+        if active[tokens.count] { ends.append(start) }
+        var index = start
+        while index < text.count {
+            let scalar = text[index]
+            var next = Array(repeating: false, count: tokens.count + 1)
+            var any = false
+            for position in 0..<tokens.count where active[position] {
+                switch tokens[position] {
                 case .any:
-                    starToken = tokenIndex
-                    starText = textIndex
-                    tokenIndex += 1
-                    continue
+                    next[position] = true
+                    any = true
                 case .one:
-                    tokenIndex += 1
-                    textIndex += 1
-                    continue
-                case .literal(let scalar) where scalar == text[textIndex]:
-                    tokenIndex += 1
-                    textIndex += 1
-                    continue
+                    next[position + 1] = true
+                    any = true
+                case .literal(let literal) where literal == scalar:
+                    next[position + 1] = true
+                    any = true
                 case .literal:
                     break
                 }
             }
-            guard let star = starToken else { return false }
-            tokenIndex = star + 1
-            starText += 1
-            textIndex = starText
+            guard any else { break }
+            close(&next)
+            active = next
+            index += 1
+            if active[tokens.count] { ends.append(index) }
         }
-        while tokenIndex < tokens.count, tokens[tokenIndex] == .any { tokenIndex += 1 }
-        return tokenIndex == tokens.count
+        return ends
+    }
+
+    /// Adds the positions reachable by letting a `*` match nothing.
+    private func close(_ active: inout [Bool]) {
+        for position in 0..<tokens.count where active[position] && tokens[position] == .any {
+            active[position + 1] = true
+        }
     }
 
     func trimmingPrefix(of value: String, longest: Bool) -> String {
         let scalars = Array(value.unicodeScalars)
-        let lengths = longest ? Array((0...scalars.count).reversed()) : Array(0...scalars.count)
-        for length in lengths where matches(scalars[0..<length]) {
-            return String(String.UnicodeScalarView(scalars[length...]))
-        }
-        return value
+        let ends = matchEnds(in: scalars, from: 0)
+        guard let end = longest ? ends.last : ends.first else { return value }
+        return String(String.UnicodeScalarView(scalars[end...]))
     }
 
     func trimmingSuffix(of value: String, longest: Bool) -> String {
         let scalars = Array(value.unicodeScalars)
-        let lengths = longest ? Array((0...scalars.count).reversed()) : Array(0...scalars.count)
-        for length in lengths where matches(scalars[(scalars.count - length)...]) {
-            return String(String.UnicodeScalarView(scalars[..<(scalars.count - length)]))
-        }
-        return value
+        let ends = reversed.matchEnds(in: scalars.reversed(), from: 0)
+        guard let length = longest ? ends.last : ends.first else { return value }
+        return String(String.UnicodeScalarView(scalars[..<(scalars.count - length)]))
     }
 
+    /// The most work (text² × pattern steps) a `${VAR/pattern/replacement}` may take; hostile
+    /// Dockerfiles must not be able to pin a CPU with one substitution.
+    static let replacementBudget = 100_000_000
+
     /// Replaces the leftmost-longest match (or every match) of the pattern in `value`.
-    func replacing(in value: String, with replacement: String, all: Bool) -> String {
+    func replacing(in value: String, with replacement: String, all: Bool) throws(DockerfileError) -> String {
         let scalars = Array(value.unicodeScalars)
+        let work = scalars.count.multipliedReportingOverflow(by: scalars.count)
+        let total = work.partialValue.multipliedReportingOverflow(by: tokens.count + 1)
+        guard !work.overflow, !total.overflow, total.partialValue <= Self.replacementBudget else {
+            throw DockerfileError(
+                line: 0, "pattern substitution on a value of \(scalars.count) characters is too expensive")
+        }
         var output = String.UnicodeScalarView()
         var start = 0
         var replaced = false
         while start <= scalars.count {
-            if !(replaced && !all), let end = longestMatch(in: scalars, from: start) {
+            if all || !replaced, let end = matchEnds(in: scalars, from: start).last {
                 output.append(contentsOf: replacement.unicodeScalars)
                 replaced = true
                 if end > start {
@@ -105,14 +127,5 @@ struct ShellPattern {
             start += 1
         }
         return String(output)
-    }
-
-    private func longestMatch(in scalars: [Unicode.Scalar], from start: Int) -> Int? {
-        var end = scalars.count
-        while end >= start {
-            if matches(scalars[start..<end]) { return end }
-            end -= 1
-        }
-        return nil
     }
 }

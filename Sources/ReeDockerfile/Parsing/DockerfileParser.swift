@@ -9,14 +9,14 @@ public enum DockerfileParser {
     public static func parse(_ text: String) throws(DockerfileError) -> Dockerfile {
         var scanner = SourceScanner(text: text)
         var globalArguments: [Instruction] = []
-        var stages: [Stage] = []
+        var stages: [BuildStage] = []
         var sawInstruction = false
         while let logical = try scanner.nextLogicalLine() {
             sawInstruction = true
             let instruction = try parseInstruction(logical, scanner: &scanner)
             switch instruction.kind {
             case .from:
-                stages.append(Stage(index: stages.count, from: instruction))
+                stages.append(BuildStage(index: stages.count, from: instruction))
             case .arg where stages.isEmpty:
                 globalArguments.append(instruction)
             default:
@@ -36,7 +36,7 @@ public enum DockerfileParser {
         }
         return Dockerfile(
             text: text, syntax: scanner.syntax, escape: scanner.escape,
-            globalArguments: globalArguments, stages: stages)
+            globalArguments: globalArguments, stages: stages, warnings: warnings(scanner.warnings, stages))
     }
 
     /// Parses a single instruction, such as an `ONBUILD` trigger read from a base image's config
@@ -53,6 +53,16 @@ public enum DockerfileParser {
             instruction.endLine -= 1
         }
         return instruction
+    }
+
+    private static func warnings(_ scanned: [DockerfileWarning], _ stages: [BuildStage]) -> [DockerfileWarning] {
+        var warnings = scanned
+        for instruction in stages.flatMap(\.instructions) {
+            if case .maintainer = instruction.kind {
+                warnings.append(DockerfileWarning(line: instruction.line, "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors"))
+            }
+        }
+        return warnings.sorted { $0.line < $1.line }
     }
 
     private static func parseInstruction(

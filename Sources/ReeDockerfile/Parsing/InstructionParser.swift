@@ -3,7 +3,7 @@
 struct InstructionParser {
     let escape: Unicode.Scalar
 
-    private var splitter: ArgumentSplitter { ArgumentSplitter(escape: escape) }
+    var splitter: ArgumentSplitter { ArgumentSplitter(escape: escape) }
 
     /// Keywords Docker knows, for the unknown-instruction message.
     static let keywords = [
@@ -94,7 +94,7 @@ struct InstructionParser {
     // MARK: - Argument forms
 
     /// Exec form when the text is a JSON array of strings, shell form otherwise; nil when empty.
-    private func maybeJSON(_ arguments: String) throws(DockerfileError) -> Command? {
+    func maybeJSON(_ arguments: String) throws(DockerfileError) -> CommandForm? {
         guard !arguments.isEmpty else { return nil }
         switch JSONStringArray.parse(arguments) {
         case .strings(let strings): return .exec(strings)
@@ -104,7 +104,7 @@ struct InstructionParser {
     }
 
     /// A JSON array of strings, or whitespace-separated words.
-    private func maybeJSONList(_ arguments: String) throws(DockerfileError) -> [String] {
+    func maybeJSONList(_ arguments: String) throws(DockerfileError) -> [String] {
         switch JSONStringArray.parse(arguments) {
         case .strings(let strings): return strings
         case .notStringArray: throw notStringArray
@@ -112,15 +112,15 @@ struct InstructionParser {
         }
     }
 
-    private var notStringArray: DockerfileError {
+    var notStringArray: DockerfileError {
         DockerfileError(line: 0, "when using JSON array syntax, arrays must be comprised of strings only")
     }
 
-    private func atLeastOne(_ instruction: String) -> DockerfileError {
+    func atLeastOne(_ instruction: String) -> DockerfileError {
         DockerfileError(line: 0, "\(instruction) requires at least one argument")
     }
 
-    private func exactlyOne(_ instruction: String) -> DockerfileError {
+    func exactlyOne(_ instruction: String) -> DockerfileError {
         DockerfileError(line: 0, "\(instruction) requires exactly one argument")
     }
 
@@ -215,73 +215,6 @@ struct InstructionParser {
         return declarations
     }
 
-    private func sourcesAndDestination(
-        _ arguments: String, heredocs: [Heredoc], instruction: String
-    ) throws(DockerfileError) -> (sources: [CopySource], destination: String) {
-        let words = try maybeJSONList(arguments)
-        guard words.count >= 2, let destination = words.last else {
-            throw DockerfileError(
-                line: 0,
-                "\(instruction) requires at least two arguments, but \(words.count == 1 ? "only one was" : "none were") provided. Destination could not be determined"
-            )
-        }
-        if (try? HeredocMarker.parse(destination)) ?? nil != nil {
-            throw DockerfileError(line: 0, "\(instruction) cannot accept a heredoc as a destination")
-        }
-        let isJSON = if case .strings = JSONStringArray.parse(arguments) { true } else { false }
-        var sources: [CopySource] = []
-        for word in words.dropLast() {
-            if !isJSON, let marker = (try? HeredocMarker.parse(word)) ?? nil {
-                var heredoc = heredocs.first { $0.name == marker.name }
-                    ?? Heredoc(name: marker.name, content: "", expands: marker.expands, stripsLeadingTabs: marker.stripsTabs)
-                heredoc.expands = marker.expands
-                sources.append(.heredoc(heredoc))
-            } else {
-                sources.append(.path(word))
-            }
-        }
-        return (sources, destination)
-    }
-
-    private func parseCopy(_ flags: [String], _ arguments: String, heredocs: [Heredoc]) throws(DockerfileError) -> CopyInstruction {
-        let (sources, destination) = try sourcesAndDestination(arguments, heredocs: heredocs, instruction: "COPY")
-        let parsed = try FlagSet(
-            flags,
-            accepted: [
-                "from": .string, "chown": .string, "chmod": .string, "link": .bool, "parents": .bool,
-                "exclude": .strings,
-            ],
-            instruction: "COPY")
-        if let from = parsed.string("from"),
-            (try? ShellLexer(escape: escape).processWord(from, lookup: { _ in nil })) != from
-        {
-            throw DockerfileError(
-                line: 0,
-                "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround"
-            )
-        }
-        return CopyInstruction(
-            sources: sources, destination: destination, from: parsed.string("from"),
-            chown: parsed.string("chown"), chmod: parsed.string("chmod"), link: parsed.bool("link") ?? false,
-            parents: parsed.bool("parents") ?? false, excludes: parsed.list("exclude"))
-    }
-
-    private func parseAdd(_ flags: [String], _ arguments: String, heredocs: [Heredoc]) throws(DockerfileError) -> AddInstruction {
-        let (sources, destination) = try sourcesAndDestination(arguments, heredocs: heredocs, instruction: "ADD")
-        let parsed = try FlagSet(
-            flags,
-            accepted: [
-                "chown": .string, "chmod": .string, "link": .bool, "checksum": .string, "keep-git-dir": .bool,
-                "unpack": .bool, "exclude": .strings,
-            ],
-            instruction: "ADD")
-        return AddInstruction(
-            sources: sources, destination: destination, chown: parsed.string("chown"),
-            chmod: parsed.string("chmod"), link: parsed.bool("link") ?? false, checksum: parsed.string("checksum"),
-            keepGitDirectory: parsed.bool("keep-git-dir"), unpack: parsed.bool("unpack"),
-            excludes: parsed.list("exclude"))
-    }
-
     private func parseOnbuild(
         _ line: String, _ flags: [String], _ arguments: String, heredocs: [Heredoc]
     ) throws(DockerfileError) -> OnbuildInstruction {
@@ -303,77 +236,5 @@ struct InstructionParser {
         }
         return OnbuildInstruction(
             trigger: Instruction(line: 0, source: arguments, kind: kind), expression: expression)
-    }
-
-    private func parseHealthcheck(_ flags: [String], _ arguments: String) throws(DockerfileError) -> Healthcheck {
-        let scalars = Array(arguments.unicodeScalars)
-        let typeEnd = scalars.firstIndex { $0.isSpace } ?? scalars.count
-        guard typeEnd > 0 else { throw atLeastOne("HEALTHCHECK") }
-        var restStart = typeEnd
-        while restStart < scalars.count, scalars[restStart].isSpace { restStart += 1 }
-        let type = String(String.UnicodeScalarView(scalars[..<typeEnd])).uppercased()
-        let rest = String(String.UnicodeScalarView(scalars[restStart...]))
-        if type == "NONE" {
-            guard rest.isEmpty else { throw DockerfileError(line: 0, "HEALTHCHECK NONE takes no arguments") }
-            return .none
-        }
-        let parsed = try FlagSet(
-            flags,
-            accepted: [
-                "interval": .string, "timeout": .string, "start-period": .string, "start-interval": .string,
-                "retries": .string,
-            ],
-            instruction: "HEALTHCHECK")
-        guard type == "CMD" else {
-            throw DockerfileError(line: 0, "Unknown type \"\(type)\" in HEALTHCHECK (try CMD or NONE)")
-        }
-        guard let command = try maybeJSON(rest), command != .exec([]) else {
-            throw DockerfileError(line: 0, "Missing command after HEALTHCHECK CMD")
-        }
-        var configuration = HealthcheckConfiguration(command: command)
-        configuration.interval = try interval(parsed, "interval")
-        configuration.timeout = try interval(parsed, "timeout")
-        configuration.startPeriod = try interval(parsed, "start-period")
-        configuration.startInterval = try interval(parsed, "start-interval")
-        if let retries = parsed.string("retries") {
-            guard let value = Int32(retries) else {
-                throw DockerfileError(line: 0, "invalid value for --retries: \(retries) (expected an integer)")
-            }
-            guard value >= 0 else { throw DockerfileError(line: 0, "--retries cannot be negative (\(value))") }
-            configuration.retries = Int(value)
-        }
-        return .check(configuration)
-    }
-
-    private func interval(_ flags: FlagSet, _ name: String) throws(DockerfileError) -> Duration? {
-        guard let text = flags.string(name), !text.isEmpty else { return nil }
-        guard let nanoseconds = GoDuration.nanoseconds(text) else {
-            throw DockerfileError(line: 0, "invalid value for --\(name): \(text) (expected a duration such as 30s or 1m30s)")
-        }
-        if nanoseconds == 0 { return nil }
-        guard nanoseconds >= 1_000_000 else {
-            throw DockerfileError(line: 0, "Interval \"\(name)\" cannot be less than 1ms")
-        }
-        return .nanoseconds(nanoseconds)
-    }
-
-    /// The known keyword closest to `keyword`, when it is a likely typo.
-    static func suggestion(for keyword: String) -> String? {
-        let candidates = keywords.map { ($0, editDistance(Array(keyword.unicodeScalars), Array($0.unicodeScalars))) }
-        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 2, keyword.count > 2 else { return nil }
-        return best.0
-    }
-
-    private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        guard a.count < 64 else { return Int.max }
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -20,6 +20,8 @@ struct SourceScanner {
     private(set) var syntax: String?
     private var directivesDone = false
     private var seenDirectives: Set<String> = []
+    /// Warnings met so far (empty continuation lines, which Docker plans to reject).
+    private(set) var warnings: [DockerfileWarning] = []
 
     init(text: String) {
         var lines: [PhysicalLine] = []
@@ -60,7 +62,11 @@ struct SourceScanner {
                 let continued = lines[nextIndex].text.trimmingNewline
                 nextIndex += 1
                 let leftTrimmed = continued.trimmingLeadingSpace
-                if leftTrimmed.startsWith("#") || leftTrimmed.isEmpty { continue }
+                if leftTrimmed.startsWith("#") { continue }
+                if leftTrimmed.isEmpty {
+                    warnings.append(DockerfileWarning(line: nextIndex, "empty continuation line"))
+                    continue
+                }
                 let (piece, end) = trimContinuation(continued)
                 text += piece
                 isEndOfLine = end

@@ -9,13 +9,16 @@ public struct Dockerfile: Sendable, Equatable {
     /// `ARG` instructions that precede the first `FROM`; usable in `FROM` lines.
     public var globalArguments: [Instruction]
     /// The build stages in order; a `Dockerfile` always has at least one.
-    public var stages: [Stage]
+    public var stages: [BuildStage]
+    /// Things Docker accepts but warns about.
+    public var warnings: [DockerfileWarning]
 
     /// Creates a Dockerfile from its parts.
     public init(
         text: String, syntax: String? = nil, escape: Unicode.Scalar = "\\",
-        globalArguments: [Instruction] = [], stages: [Stage]
+        globalArguments: [Instruction] = [], stages: [BuildStage], warnings: [DockerfileWarning] = []
     ) {
+        self.warnings = warnings
         self.text = text
         self.syntax = syntax
         self.escape = escape
@@ -24,7 +27,7 @@ public struct Dockerfile: Sendable, Equatable {
     }
 
     /// The stage whose name is `name` (case-insensitive), if any.
-    public func stage(named name: String) -> Stage? {
+    public func stage(named name: String) -> BuildStage? {
         let lowered = name.lowercased()
         return stages.first { $0.name == lowered }
     }

@@ -1,7 +1,7 @@
 /// The command and timing options of a `HEALTHCHECK CMD`.
 public struct HealthcheckConfiguration: Sendable, Equatable {
     /// The check command: shell form becomes `CMD-SHELL`, exec form `CMD` in the image config.
-    public var command: Command
+    public var command: CommandForm
     /// `--interval` (nil when not given or zero).
     public var interval: Duration?
     /// `--timeout`.
@@ -15,7 +15,7 @@ public struct HealthcheckConfiguration: Sendable, Equatable {
 
     /// Creates a configuration.
     public init(
-        command: Command, interval: Duration? = nil, timeout: Duration? = nil,
+        command: CommandForm, interval: Duration? = nil, timeout: Duration? = nil,
         startPeriod: Duration? = nil, startInterval: Duration? = nil, retries: Int? = nil
     ) {
         self.command = command

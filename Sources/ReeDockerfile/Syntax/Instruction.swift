@@ -24,7 +24,7 @@ public struct Instruction: Sendable, Equatable {
         /// `RUN [--mount=...] [--network=...] command`
         case run(RunInstruction)
         /// `CMD command`
-        case cmd(Command)
+        case cmd(CommandForm)
         /// `LABEL k=v ...`
         case label([KeyValuePair])
         /// `MAINTAINER name` (deprecated)
@@ -38,7 +38,7 @@ public struct Instruction: Sendable, Equatable {
         /// `COPY [flags] src... dest`
         case copy(CopyInstruction)
         /// `ENTRYPOINT command`
-        case entrypoint(Command)
+        case entrypoint(CommandForm)
         /// `VOLUME ["/a"]` or `VOLUME /a /b`
         case volume([String])
         /// `USER user[:group]`

@@ -1,7 +1,7 @@
 /// `RUN [--mount=...] [--network=...] command`.
 public struct RunInstruction: Sendable, Equatable {
     /// The command: shell form is passed to the shell unexpanded, as Docker does.
-    public var command: Command
+    public var command: CommandForm
     /// The `--mount` specifications, typed. Values that use variables are typed after expansion.
     public var mounts: [RunMount]
     /// The `--network` mode, if given.
@@ -10,7 +10,7 @@ public struct RunInstruction: Sendable, Equatable {
     public var heredocs: [Heredoc]
 
     /// Creates a `RUN`.
-    public init(command: Command, mounts: [RunMount] = [], network: RunNetwork? = nil, heredocs: [Heredoc] = []) {
+    public init(command: CommandForm, mounts: [RunMount] = [], network: RunNetwork? = nil, heredocs: [Heredoc] = []) {
         self.command = command
         self.mounts = mounts
         self.network = network

@@ -64,4 +64,10 @@ public struct RunMount: Sendable, Equatable {
         self.size = size
         self.specification = specification
     }
+
+    /// The cache key BuildKit uses: `id`, or the cleaned target when no `id` is given.
+    public var cacheID: String {
+        if let id, !id.isEmpty { return id }
+        return PathCleaning.clean(target ?? "")
+    }
 }

@@ -1,5 +1,5 @@
 /// One build stage: a `FROM` line and the instructions up to the next `FROM`.
-public struct Stage: Sendable, Equatable {
+public struct BuildStage: Sendable, Equatable {
     /// The position of the stage in the Dockerfile, from 0.
     public var index: Int
     /// The `FROM` instruction that starts the stage (not yet expanded).

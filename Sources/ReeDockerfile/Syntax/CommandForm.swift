@@ -1,5 +1,5 @@
 /// A command in shell form (run by the stage's `SHELL`) or exec form (a JSON array).
-public enum Command: Sendable, Equatable {
+public enum CommandForm: Sendable, Equatable {
     /// `RUN echo hi`: the text is handed to the shell unchanged.
     case shell(String)
     /// `RUN ["echo", "hi"]`: the arguments are executed directly.
