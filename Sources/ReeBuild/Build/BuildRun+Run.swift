@@ -12,13 +12,10 @@ extension BuildRun {
     /// RUN: the command in the sandbox over the stage's layers; the overlay upper directory
     /// becomes the step's layer.
     mutating func executeRun(_ run: RunInstruction, instruction: Instruction, state: inout StageState) async throws {
-        let argv = Self.commandLine(run, shell: state.shell)
-        var environment = Environment.merge(state.environmentList, [])
+        let invocation = run.invocation(shell: state.shell)
+        let argv = invocation.arguments
         // ARGs reach RUN as variables (ENV wins), never the image.
-        for argument in state.environment.arguments {
-            guard let value = argument.defaultValue, !environment.contains(where: { $0.hasPrefix(argument.name + "=") }) else { continue }
-            environment.append("\(argument.name)=\(value)")
-        }
+        var environment = state.environment.runEnvironment
         if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
             environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         }
@@ -30,7 +27,7 @@ extension BuildRun {
         let network = wantsNetwork ? options.network : nil
 
         var key = state.cacheKey
-        key.add("RUN", argv.joined(separator: "\u{1}"), environment.joined(separator: "\u{1}"), "\(user.uid):\(user.gid)",
+        key.add("RUN", argv.joined(separator: "\u{1}"), invocation.file?.content ?? "", environment.joined(separator: "\u{1}"), "\(user.uid):\(user.gid)",
                 state.workingDirectory, run.mounts.map(\.specification).joined(separator: "\u{1}"), network?.cacheKey ?? "no-network")
         if try reuse(key: key, instruction: instruction, state: &state) { return }
 
@@ -49,6 +46,14 @@ extension BuildRun {
         sandbox.userNamespace = options.userNamespace
         sandbox.limits.timeout = options.stepTimeout
         sandbox.mounts = try runMounts(run.mounts, scratch: scratch, state: state) + (network?.mounts(lowerLayersTopFirst: lowers) ?? [])
+        if let file = invocation.file {
+            // A `#!` heredoc script: bound read-only where the command expects it.
+            let host = scratch + "/script"
+            let fd = try FileDescriptor.open(host, O_WRONLY | O_CREAT | O_EXCL, mode: mode_t(file.mode))
+            try fd.writeAll(Array(file.content.utf8))
+            try fd.close()
+            sandbox.mounts.append(.init(source: host, target: file.path, readOnly: true))
+        }
         if let network { sandbox.listenPort = network.port }
 
         let log = self.log
@@ -78,28 +83,6 @@ extension BuildRun {
         let changes = try OverlayDiffer(upper: upper, lowerLayersTopFirst: state.layerDirectories.isEmpty ? [] : lowers,
                                         ids: owners, epoch: options.sourceDateEpoch).changes()
         try commit(changes, key: key, instruction: instruction, state: &state)
-    }
-
-    /// The argv of a RUN: exec form as is, shell form through SHELL; heredocs go to the shell.
-    static func commandLine(_ run: RunInstruction, shell: [String]) -> [String] {
-        switch run.command {
-        case .exec(let arguments):
-            return arguments
-        case .shell(let text):
-            guard !run.heredocs.isEmpty else { return shell + [text] }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.hasPrefix("<<"), run.heredocs.count == 1, !trimmed.contains(" ") {
-                // `RUN <<EOT`: the heredoc is the script.
-                return shell + [run.heredocs[0].content]
-            }
-            var script = text
-            for heredoc in run.heredocs {
-                script += "\n" + heredoc.content
-                if !heredoc.content.hasSuffix("\n") { script += "\n" }
-                script += heredoc.name
-            }
-            return shell + [script + "\n"]
-        }
     }
 
     /// `RUN --mount`: caches persist under `$REE_HOME/cache/mounts`, binds come from the context

@@ -33,7 +33,7 @@ struct StageState {
     }
 
     /// The image's `Env` as `K=V` strings, from the ENV state.
-    var environmentList: [String] { environment.environment.map { "\($0.key)=\($0.value)" } }
+    var environmentList: [String] { environment.imageEnvironment }
 }
 
 /// The result of one stage, for `FROM stage`, `COPY --from` and the final image.
