@@ -42,7 +42,7 @@ public final class ArchiveReader {
         }
     }
 
-    public enum Format: Sendable, Hashable { case tar, zip, ar }
+    public enum Format: Sendable, Hashable { case tar, zip, ar, raw }
 
     // Runs also when an init throws after `archive` is set: the one place that frees it.
     deinit { archive_read_free(archive) }
@@ -52,6 +52,7 @@ public final class ArchiveReader {
         if formats.contains(.tar) { archive_read_support_format_tar(a) }
         if formats.contains(.zip) { archive_read_support_format_zip(a) }
         if formats.contains(.ar) { archive_read_support_format_ar(a) }
+        if formats.contains(.raw) { archive_read_support_format_raw(a) }
     }
 
     static func errorString(_ a: OpaquePointer) -> String {

@@ -1,10 +1,9 @@
-import CZlib
 import CZstd
 import ReeOS
 
 /// Compresses everything written to it into `next`, in gzip or zstd.
 ///
-/// Gzip comes from zlib with a fixed header (no name, mtime 0, OS byte 3), so the same input
+/// Gzip is `ParallelGzip` (all cores, fixed header: no name, mtime 0, OS byte 3), so the same input
 /// and level give the same bytes anywhere. Zstd uses two worker threads: its output does not
 /// depend on the worker count as long as it is at least one.
 public final class CompressingSink: ByteSink {
@@ -15,7 +14,7 @@ public final class CompressingSink: ByteSink {
     private var finished = false
 
     private enum Engine {
-        case gzip(UnsafeMutablePointer<z_stream>)
+        case gzip(ParallelGzip)
         case zstd(OpaquePointer)
     }
 
@@ -27,16 +26,7 @@ public final class CompressingSink: ByteSink {
             outBuffer.deallocate()
             throw ReeError(.invalidInput, "CompressingSink needs gzip or zstd")
         case .gzip(let level):
-            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            // windowBits 15 + 16: a gzip wrapper, whose header zlib fills with zeros and OS 3.
-            let status = deflateInit2_(stream, Int32(level), Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else {
-                stream.deallocate()
-                outBuffer.deallocate()
-                throw ReeError(.system, "failed to start gzip for '\(name)': zlib error \(status)")
-            }
-            engine = .gzip(stream)
+            engine = .gzip(ParallelGzip(level: level, next: next, name: name))
         case .zstd(let level):
             guard let ctx = ZSTD_createCCtx() else {
                 outBuffer.deallocate()
@@ -50,9 +40,8 @@ public final class CompressingSink: ByteSink {
 
     deinit {
         switch engine {
-        case .gzip(let s):
-            deflateEnd(s)
-            s.deallocate()
+        case .gzip:
+            break
         case .zstd(let c):
             ZSTD_freeCCtx(c)
         }
@@ -73,20 +62,8 @@ public final class CompressingSink: ByteSink {
 
     private func run(_ input: UnsafeRawBufferPointer, end: Bool) throws {
         switch engine {
-        case .gzip(let s):
-            s.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            s.pointee.avail_in = uInt(input.count)
-            while true {
-                s.pointee.next_out = outBuffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                s.pointee.avail_out = uInt(outBuffer.count)
-                let status = deflate(s, end ? Z_FINISH : Z_NO_FLUSH)
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw ReeError(.system, "failed to gzip '\(name)': zlib error \(status)")
-                }
-                let produced = outBuffer.count - Int(s.pointee.avail_out)
-                if produced > 0 { try next.write(UnsafeRawBufferPointer(rebasing: outBuffer[0..<produced])) }
-                if end ? status == Z_STREAM_END : (s.pointee.avail_in == 0 && s.pointee.avail_out != 0) { return }
-            }
+        case .gzip(let gzip):
+            if end { try gzip.finish() } else { try gzip.write(input) }
         case .zstd(let c):
             var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
             while true {
