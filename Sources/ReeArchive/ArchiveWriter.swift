@@ -150,9 +150,10 @@ public final class ArchiveWriter {
 
     /// Writes data for the current entry.
     public func writeData(_ buffer: UnsafeRawBufferPointer) throws {
+        guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
-            let n = archive_write_data(archive, buffer.baseAddress! + offset, buffer.count - offset)
+            let n = archive_write_data(archive, base + offset, buffer.count - offset)
             if n < 0 { throw failure("write data to") }
             if n == 0 { throw ReeError(.system, "failed to write data to '\(name)': entry size exceeded") }
             offset += n

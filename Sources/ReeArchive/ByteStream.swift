@@ -72,9 +72,9 @@ public final class MemorySource: ByteSource {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, bytes.count - offset)
-        guard n > 0 else { return 0 }
+        guard n > 0, let target = buffer.baseAddress else { return 0 }
         bytes.withUnsafeBytes { src in
-            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            if let source = src.baseAddress { target.copyMemory(from: source + offset, byteCount: n) }
         }
         offset += n
         return n

@@ -43,9 +43,10 @@ public final class FileDescriptor: @unchecked Sendable {
 
     /// Writes all of `buffer`.
     public func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
+        guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
-            let n = try checked("write", path) { Glibc.write(rawValue, buffer.baseAddress! + offset, buffer.count - offset) }
+            let n = try checked("write", path) { Glibc.write(rawValue, base + offset, buffer.count - offset) }
             offset += n
         }
     }

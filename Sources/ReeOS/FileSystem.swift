@@ -101,19 +101,27 @@ public enum FileSystem {
 
     /// Creates and opens a fresh file `<directory>/<prefix>XXXXXX` (close-on-exec).
     public static func makeTemporaryFile(in directory: String, prefix: String) throws -> FileDescriptor {
-        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { ree_mkstemp_cloexec($0.baseAddress!) }
+        let (fd, path) = withTemplate("\(directory)/\(prefix)XXXXXX") { ree_mkstemp_cloexec($0) }
         guard fd >= 0 else { throw ReeError.system("create temporary file in", directory) }
-        return FileDescriptor(adopting: fd, path: String(cString: template))
+        return FileDescriptor(adopting: fd, path: path)
     }
 
     /// Creates a fresh directory `<parent>/<prefix>XXXXXX`.
     public static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
         try createDirectory(parent)
-        var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
-        guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ReeError.system("create temporary directory in", parent)
-        }
-        return String(cString: p)
+        let (made, path) = withTemplate("\(parent)/\(prefix)XXXXXX") { mkdtemp($0) }
+        guard made != nil else { throw ReeError.system("create temporary directory in", parent) }
+        return path
+    }
+
+    /// Calls `body` with a writable C copy of `template` (mkstemp and mkdtemp fill in the X's);
+    /// returns its result and the filled-in path.
+    private static func withTemplate<T>(_ template: String, _ body: (UnsafeMutablePointer<CChar>) -> T) -> (T, String) {
+        let count = template.utf8.count + 1
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        template.withCString { buffer.initialize(from: $0, count: count) }
+        let result = body(buffer)
+        return (result, String(cString: buffer))
     }
 }
