@@ -47,10 +47,9 @@ import Testing
 
     @Test func aStepPastItsTimeLimitIsKilled() throws {
         let home = try busyboxHome()
-        let start = Date()
-        let r = try ReeBinary.run(["run", "busybox", "--timeout", "1", "--", "sh", "-c", "sleep 100 & sleep 100"], home: home)
+        let r = try ReeBinary.run(["run", "busybox", "--timeout", "1", "--", "sh", "-c", "sleep 600 & sleep 600"], home: home)
         #expect(r.status == 124)
-        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(r.stderr.contains("time limit"))
     }
 
     @Test func anUnknownImageNamesTheAvailableOnes() throws {
