@@ -1,3 +1,8 @@
+import ReeOS
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One member of a tar or zip archive, independent of libarchive.
 public struct ArchiveEntry: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -40,5 +45,21 @@ public struct ArchiveEntry: Sendable, Equatable {
         self.deviceMajor = deviceMajor
         self.deviceMinor = deviceMinor
         self.xattrs = xattrs
+    }
+}
+
+extension ArchiveEntry.Kind {
+    /// The kind for the `S_IFMT` bits of a mode; nil for an unknown type.
+    public init?(fileType mode: mode_t) {
+        switch mode & FileType.mask {
+        case FileType.regular: self = .regular
+        case FileType.directory: self = .directory
+        case FileType.symlink: self = .symlink
+        case FileType.characterDevice: self = .characterDevice
+        case FileType.blockDevice: self = .blockDevice
+        case FileType.fifo: self = .fifo
+        case FileType.socket: self = .socket
+        default: return nil
+        }
     }
 }

@@ -123,17 +123,7 @@ public final class ArchiveReader {
         let path = archive_entry_pathname_utf8(e).map { String(cString: $0) }
             ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         let fileType = archive_entry_filetype(e)
-        var kind: ArchiveEntry.Kind
-        switch fileType & FileType.mask {
-        case FileType.regular: kind = .regular
-        case FileType.directory: kind = .directory
-        case FileType.symlink: kind = .symlink
-        case FileType.characterDevice: kind = .characterDevice
-        case FileType.blockDevice: kind = .blockDevice
-        case FileType.fifo: kind = .fifo
-        case FileType.socket: kind = .socket
-        default: kind = .regular
-        }
+        var kind = ArchiveEntry.Kind(fileType: mode_t(fileType)) ?? .regular
         var linkTarget: String?
         if let h = archive_entry_hardlink_utf8(e) ?? archive_entry_hardlink(e) {
             kind = .hardlink

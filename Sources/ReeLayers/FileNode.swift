@@ -65,16 +65,8 @@ struct FileNode {
 
     /// The tar entry for this node at `path`, with ids mapped and the mtime clamped.
     func entry(path: String, ids: OwnerMapping, epoch: Int64?) throws -> ArchiveEntry? {
-        let kind: ArchiveEntry.Kind
-        switch type {
-        case FileType.regular: kind = .regular
-        case FileType.directory: kind = .directory
-        case FileType.symlink: kind = .symlink
-        case FileType.characterDevice: kind = .characterDevice
-        case FileType.blockDevice: kind = .blockDevice
-        case FileType.fifo: kind = .fifo
-        default: return nil   // sockets are not part of a layer
-        }
+        // Sockets are not part of a layer.
+        guard let kind = ArchiveEntry.Kind(fileType: type), kind != .socket else { return nil }
         var e = ArchiveEntry(path: path, kind: kind, mode: UInt32(stat.st_mode & 0o7777),
                              uid: ids.toContainer(uid: stat.st_uid), gid: ids.toContainer(gid: stat.st_gid),
                              size: kind == .regular ? Int64(stat.st_size) : 0,

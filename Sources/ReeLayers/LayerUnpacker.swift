@@ -216,7 +216,7 @@ public struct LayerUnpacker {
     private func applyOpaque(_ parentPath: String, parent: FileDescriptor, state: inout ApplyState) throws {
         // Remove what lower layers put here (this layer's own entries stay).
         let dirFD = try state.openInRoot(parentPath.isEmpty ? "." : parentPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        for child in try listDirectory(fd: dirFD, path: "\(state.rootPath)/\(parentPath)") {
+        for child in try FileSystem.listDirectory(dirFD) {
             let childPath = parentPath.isEmpty ? child : "\(parentPath)/\(child)"
             if !state.written.contains(childPath) {
                 try removeIfPresent(child, in: parent.rawValue == dirFD.rawValue ? parent : dirFD, pathForErrors: childPath, state: state)
@@ -235,7 +235,7 @@ public struct LayerUnpacker {
         if (st.st_mode & FileType.mask) == FileType.directory {
             let dir = try FileDescriptor.open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, relativeTo: parent)
             fchmod(dir.rawValue, 0o700)
-            for child in try listDirectory(fd: dir, path: "\(state.rootPath)/\(pathForErrors)") {
+            for child in try FileSystem.listDirectory(dir) {
                 try removeIfPresent(child, in: dir, pathForErrors: "\(pathForErrors)/\(child)", state: state)
             }
             try checked("remove directory", "\(state.rootPath)/\(pathForErrors)") { unlinkat(parent.rawValue, name, AT_REMOVEDIR) }
@@ -244,20 +244,6 @@ public struct LayerUnpacker {
         }
     }
 
-    private func listDirectory(fd: FileDescriptor, path: String) throws -> [String] {
-        let copy = try checked("open", path) { openat(fd.rawValue, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard let dir = fdopendir(copy) else {
-            close(copy)
-            throw ReeError.system("list directory", path)
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let e = readdir(dir) {
-            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
 
     static func times(_ entry: ArchiveEntry) -> [timespec] {
         let t = timespec(tv_sec: Int(entry.mtime), tv_nsec: Int(entry.mtimeNanoseconds))

@@ -71,6 +71,21 @@ public enum FileSystem {
     /// Entries of a directory, without "." and "..", unsorted.
     public static func listDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw ReeError.system("list directory", path) }
+        return readNames(dir)
+    }
+
+    /// Entries of the directory open at `fd` (which may be an O_PATH descriptor).
+    public static func listDirectory(_ fd: FileDescriptor) throws -> [String] {
+        let copy = try checked("open", fd.path) { openat(fd.rawValue, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            throw ReeError.system("list directory", fd.path)
+        }
+        return readNames(dir)
+    }
+
+    /// Reads and closes `dir`.
+    private static func readNames(_ dir: OpaquePointer) -> [String] {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -89,18 +89,5 @@ public struct BuildContext {
         return candidates.sorted()
     }
 
-    func list(_ dir: FileDescriptor) throws -> [String] {
-        let copy = try checked("open", dir.path) { openat(dir.rawValue, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard let stream = fdopendir(copy) else {
-            close(copy)
-            throw ReeError.system("list", dir.path)
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let e = readdir(stream) {
-            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    func list(_ dir: FileDescriptor) throws -> [String] { try FileSystem.listDirectory(dir) }
 }
