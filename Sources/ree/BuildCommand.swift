@@ -19,7 +19,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Build every step again.") var noCache = false
     @Option(help: "SOURCE_DATE_EPOCH: clamps mtimes, sets created (default: the environment's, else 0).") var sourceDateEpoch: Int64?
     @Option(help: "User namespace mode for RUN: auto, full or single.") var userns: SandboxConfiguration.UserNamespaceMode = .auto
-    @Option(help: "Layer compression: gzip or zstd.") var compression: String = "gzip"
+    @Option(help: CompressionOption.help) var compression: CompressionOption = .gzip
     @Option(help: "Time limit of one RUN step, in seconds.") var stepTimeout: Int = 3600
 
     func run() async throws {
@@ -43,11 +43,7 @@ struct BuildCommand: AsyncParsableCommand {
             return v
         } ?? 0
         options.userNamespace = userns
-        switch compression {
-        case "gzip": options.compression = .gzip(level: 6)
-        case "zstd": options.compression = .zstd(level: 3)
-        default: throw ValidationError("--compression is gzip or zstd")
-        }
+        options.compression = compression.value
         options.stepTimeout = .seconds(stepTimeout)
         let result = try await Builder(store: store, options: options, log: BuildLog { Context.log($0) }).build()
         if let output { try store.exportArchive(result.image.name.rawValue, toPath: output) }

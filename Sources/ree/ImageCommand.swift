@@ -100,18 +100,12 @@ extension ImageCommand {
         static let configuration = CommandConfiguration(abstract: "Make a one-layer image from a directory tree (like docker import of a rootfs).")
         @Argument(help: "The root filesystem directory.") var directory: String
         @Option(help: "Name for the image.") var name: String
-        @Option(help: "Layer compression: gzip or zstd.") var compression: String = "gzip"
+        @Option(help: CompressionOption.help) var compression: CompressionOption = .gzip
         @Option(help: "SOURCE_DATE_EPOCH: clamps mtimes and sets created.") var sourceDateEpoch: Int64 = 0
 
         func run() async throws {
             let store = try Context().store
-            let c: ArchiveCompression
-            switch compression {
-            case "gzip": c = .gzip(level: 6)
-            case "zstd": c = .zstd(level: 3)
-            default: throw ValidationError("--compression is gzip or zstd")
-            }
-            let image = try DirectoryImage.commit(directory, name: ImageName(name), store: store, compression: c, epoch: sourceDateEpoch)
+            let image = try DirectoryImage.commit(directory, name: ImageName(name), store: store, compression: compression.value, epoch: sourceDateEpoch)
             print("\(image.name) \(image.manifest.digest)")
         }
     }
