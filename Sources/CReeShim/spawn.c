@@ -49,6 +49,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_DETACH_OLD_ROOT] = "detach old root",
     [REE_STAGE_WORKDIR] = "create working directory",
     [REE_STAGE_SIGNALS] = "set up signals",
+    [REE_STAGE_SESSION] = "start a new session",
     [REE_STAGE_FORK] = "fork command",
     [REE_STAGE_RLIMIT] = "set resource limit",
     [REE_STAGE_SETGROUPS] = "set supplementary groups",
@@ -264,6 +265,7 @@ static int wait_for_parent(int fd) {
 static _Noreturn void init_main(const struct ree_spawn_args *a) {
     if (set_stdio(a) != 0) fail(a, REE_STAGE_STDIO, 0);
     if (close_all_but(a->sync_fd, a->error_fd, a->control_fd) != 0) fail(a, REE_STAGE_CLOSE_FDS, 0);
+    if (a->new_session && setsid() < 0) fail(a, REE_STAGE_SESSION, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(a, REE_STAGE_PARENT_DEATH_SIGNAL, 0);
     if (a->single_id) {
         char buf[32];

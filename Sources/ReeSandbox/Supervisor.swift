@@ -185,6 +185,8 @@ struct Supervisor {
         args.filter = UnsafeRawPointer(filter)
         args.filter_length = UInt16(program.count / 8)
         args.listen_port = c.listenPort.map { Int32($0) } ?? -1
+        // Without our terminal the command cannot reach it through /dev/tty.
+        if case .inherit = output { args.new_session = 0 } else { args.new_session = 1 }
         args.stdin_fd = stdio.0
         args.stdout_fd = stdio.1
         args.stderr_fd = stdio.2

@@ -36,6 +36,7 @@ enum ree_spawn_stage {
     REE_STAGE_DETACH_OLD_ROOT,
     REE_STAGE_WORKDIR,
     REE_STAGE_SIGNALS,
+    REE_STAGE_SESSION,
     REE_STAGE_FORK,
     REE_STAGE_RLIMIT,
     REE_STAGE_SETGROUPS,
@@ -109,6 +110,7 @@ struct ree_spawn_args {
     uint16_t filter_length;
 
     int32_t listen_port;           /* < 0: none */
+    int32_t new_session;           /* setsid: no controlling terminal (for captured output) */
 
     int32_t stdin_fd, stdout_fd, stderr_fd;
     int32_t sync_fd;               /* read end; the parent writes one byte after the id maps, one after the cgroups */
