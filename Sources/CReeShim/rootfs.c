@@ -73,6 +73,65 @@ static int bind_onto(const char *source, int targetfd, int read_only, int recurs
     return rc;
 }
 
+/* As Docker does: with a full identity map the sandbox's root is the host's uid 0, which the DAC checks of
+   /proc/sysrq-trigger and /proc/sys honour without any capability. Those become read-only, and files
+   that describe the host are masked. */
+static const char *const proc_read_only[] = { "bus", "fs", "irq", "sys", "sysrq-trigger" };
+static const char *const proc_masked[] = { "acpi", "asound", "kcore", "keys", "latency_stats", "sched_debug",
+                                           "scsi", "timer_list", "timer_stats" };
+
+static int harden_proc(int rootfd, int32_t *index) {
+    int proc = in_root(rootfd, "/proc", O_PATH | O_DIRECTORY);
+    if (proc < 0) return REE_STAGE_HARDEN_PROC;
+    for (int i = 0; i < (int)(sizeof(proc_read_only) / sizeof(proc_read_only[0])); i++) {
+        *index = i;
+        int tree = (int)syscall(SYS_open_tree, proc, proc_read_only[i],
+                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+        if (tree < 0) {
+            if (errno == ENOENT) continue;
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        int t = -1;
+        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) != 0 ||
+            (t = openat(proc, proc_read_only[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+            syscall(SYS_move_mount, tree, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
+            close_keep_errno(t);
+            close_keep_errno(tree);
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        close(t);
+        close(tree);
+    }
+    for (int i = 0; i < (int)(sizeof(proc_masked) / sizeof(proc_masked[0])); i++) {
+        *index = 100 + i;
+        int t = openat(proc, proc_masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (t < 0) {
+            if (errno == ENOENT) continue;
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        struct stat st;
+        int rc = fstat(t, &st);
+        if (rc == 0 && S_ISDIR(st.st_mode)) {
+            char buf[32];
+            rc = mount("tmpfs", fd_path(buf, t), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=555,size=4k");
+        } else if (rc == 0) {
+            rc = bind_onto("/dev/null", t, 1, 0);
+        }
+        close_keep_errno(t);
+        if (rc != 0) {
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+    }
+    close(proc);
+    *index = 0;
+    return REE_STAGE_NONE;
+}
+
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
 static int setup_dev(int rootfd, int32_t *index) {
@@ -165,6 +224,7 @@ int ree_rootfs_setup(const struct ree_spawn_args *a, int32_t *index) {
     int stage = REE_STAGE_NONE;
     /* proc first: the kernel mounts a new proc only while a fully visible one exists. */
     if (mount_fs_in_root(root, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) { stage = REE_STAGE_MOUNT_PROC; goto fail; }
+    if ((stage = harden_proc(root, index)) != REE_STAGE_NONE) goto fail;
     if ((stage = setup_dev(root, index)) != REE_STAGE_NONE) goto fail;
     if (mount_fs_in_root(root, "/sys", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=555,size=4k") != 0 && errno != ENOENT) {
         stage = REE_STAGE_MOUNT_SYS;

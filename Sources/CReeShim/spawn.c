@@ -34,6 +34,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_BIND_ROOT] = "bind root directory",
     [REE_STAGE_OPEN_ROOT] = "open root",
     [REE_STAGE_MOUNT_PROC] = "mount proc",
+    [REE_STAGE_HARDEN_PROC] = "protect /proc",
     [REE_STAGE_MOUNT_DEV] = "mount dev",
     [REE_STAGE_DEVICE_NODE] = "bind device node",
     [REE_STAGE_MOUNT_DEVPTS] = "mount devpts",

@@ -122,3 +122,23 @@ import Testing
         }
     }
 }
+
+@Suite("Proc") struct ProcTests {
+    @Test("/proc/sys and /proc/sysrq-trigger are read-only, host-describing files are masked", arguments: testedModes)
+    func procIsProtected(mode: SandboxConfiguration.UserNamespaceMode) async throws {
+        try requireSandbox()
+        if mode == .full { try Requirements.root() }
+        try await withTemporaryDirectory { dir in
+            let script = """
+            echo h > /proc/sysrq-trigger 2>/dev/null && echo SYSRQ
+            echo 1 > /proc/sys/kernel/sysrq 2>/dev/null && echo SYSCTL
+            cat /proc/sys/kernel/hostname
+            cat /proc/keys /proc/timer_list 2>/dev/null | wc -c
+            head -1 /proc/meminfo | cut -d: -f1
+            """
+            let (config, _, _) = try overlayConfiguration(in: dir, script, mode: mode)
+            let run = try await runCaptured(config)
+            #expect(run.stdout == "ree\n0\nMemTotal\n", "\(run.stdout) \(run.stderr)")
+        }
+    }
+}
