@@ -301,14 +301,17 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
     for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++) {
         if (sigaction(forwarded_signals[i], &sa, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     }
-    sigset_t none;
+    /* Signals stay blocked across the fork so none is lost before command_pid is known; the command
+       resets dispositions and mask before its exec. */
+    sigset_t all, none;
+    sigfillset(&all);
     sigemptyset(&none);
-    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
-
+    if (sigprocmask(SIG_SETMASK, &all, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
     if (pid < 0) fail(a, REE_STAGE_FORK, 0);
     if (pid == 0) command_main(a);
     command_pid = (pid_t)pid;
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     close(a->error_fd);   /* from now on only the command holds it, until its exec */
 
     /* Reap every child; when the command ends, report its status and exit: the kernel then kills

@@ -77,6 +77,7 @@ struct Supervisor {
         var overlayOptions = ""
         var createdMountpoints = CreatedMountpoints()
         var directoryRoot: FileDescriptor?
+        defer { if let directoryRoot { createdMountpoints.remove(root: directoryRoot) } }
         let rootMode: SandboxResult.RootMode
         let rootSource: String
         switch c.root {
@@ -101,7 +102,6 @@ struct Supervisor {
             for dir in systemDirectories { try createdMountpoints.ensure(root: root, target: dir, directory: true) }
             for bind in binds { try createdMountpoints.ensure(root: root, target: bind.target, directory: bind.directory) }
         }
-        defer { if let directoryRoot { createdMountpoints.remove(root: directoryRoot) } }
 
         // Descriptors: parent ends stay with us, child ends are closed right after the spawn.
         let sync = try Self.pipe("sync")
