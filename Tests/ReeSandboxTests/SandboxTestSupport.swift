@@ -50,3 +50,12 @@ func overlayConfiguration(in directory: String, _ script: String, mode: SandboxC
 /// The id modes this process can exercise: full as root, single always. The unprivileged re-run of
 /// these tests (`UnprivilegedTests`) exercises single mode only.
 var testedModes: [SandboxConfiguration.UserNamespaceMode] { geteuid() == 0 ? [.full, .single] : [.single] }
+
+/// The path of a tool in the usual directories, or a skip (a failure in CI).
+func requireTool(_ name: String) throws -> String {
+    for dir in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+        return "\(dir)/\(name)"
+    }
+    try Requirements.missing("needs the tool '\(name)'")
+    return name
+}

@@ -12,7 +12,7 @@ import Testing
     @Test("the sandbox suites pass as an unprivileged user in single mode", .timeLimit(.minutes(3)))
     func suitesPassUnprivileged() throws {
         guard geteuid() == 0 else { return }   // this is the re-run itself, or a run without root
-        let setpriv = try Requirements.tool("setpriv")
+        let setpriv = try requireTool("setpriv")
         try requireSandbox()
         let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let drop = [setpriv, "--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "/usr/bin/env", "-i",
