@@ -231,8 +231,9 @@ struct Supervisor {
         if let failure = loop.failure {
             throw Self.error(for: failure, binds: binds, configuration: c, step: step)
         }
+        let ranges = mapping.ranges
         var result = SandboxResult(exitCode: nil, signal: nil, timedOut: loop.timedOut, rootMode: rootMode,
-                                   idMode: mapping.mode, notes: notes)
+                                   idMode: mapping.mode, notes: notes, uidMap: ranges.uid, gidMap: ranges.gid)
         if let status = loop.status {
             if ree_wait_exited(status) != 0 { result.exitCode = ree_wait_exit_code(status) }
             else if ree_wait_signaled(status) != 0 { result.signal = ree_wait_term_signal(status) }

@@ -25,6 +25,19 @@ import Testing
         }
     }
 
+    @Test("the result carries the id maps", arguments: testedModes)
+    func resultMaps(mode: SandboxConfiguration.UserNamespaceMode) async throws {
+        try requireSandbox()
+        if mode == .full { try Requirements.root() }
+        try await withTemporaryDirectory { dir in
+            let (config, _, _) = try overlayConfiguration(in: dir, "cat /proc/self/uid_map", mode: mode)
+            let run = try await runCaptured(config)
+            let shown = run.stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { UInt32($0) } }
+            #expect(shown == run.result.uidMap.map { [$0.inside, $0.outside, $0.count] })
+            #expect(run.result.uidMap.first?.inside(ofHost: geteuid()) == 0)
+        }
+    }
+
     @Test("the seccomp programs build and differ by mode")
     func seccompPrograms() throws {
         let full = try SeccompProfile.program(single: false)

@@ -18,7 +18,7 @@ import Testing
     func timeoutKillsEverything(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
         if mode == .full { try Requirements.root() }
-        let marker = "98765\(mode == .full ? 1 : 2)"
+        let marker = "7\(getpid())\(mode == .full ? 1 : 2)"   // unique: the unprivileged re-run runs this too
         try await withTemporaryDirectory { dir in
             var (config, _, _) = try overlayConfiguration(in: dir, "sleep \(marker) & sleep \(marker)", mode: mode)
             config.limits.timeout = .seconds(2)
