@@ -195,14 +195,16 @@ struct Supervisor {
         args.control_fd = controlChildFD
 
         var pidfdRaw: Int32 = -1
-        let pid = ree_spawn(&args, &pidfdRaw)
+        // `args` points into the arena: keep it alive across the clone (ARC may end it after its last use).
+        let pid = withExtendedLifetime(arena) { ree_spawn(&args, &pidfdRaw) }
         if pid < 0 { throw ReeError.system("clone sandbox into new namespaces") }
         let pidfd = FileDescriptor(adopting: pidfdRaw, path: "sandbox pidfd")
         for fd in childEnds { try? fd.close() }
         try? controlChild?.close()
         controlChild = nil
         control.attach(pidfd.rawValue)
-        defer { control.detach() }
+        // Detach before the pidfd can be closed: a cancel must never signal a reused descriptor number.
+        defer { control.detach(); withExtendedLifetime(pidfd) {} }
 
         var cgroup: SandboxCgroup?
         do {
