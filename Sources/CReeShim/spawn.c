@@ -29,6 +29,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_SETGROUPS_DENY] = "write setgroups deny",
     [REE_STAGE_UID_MAP] = "write uid_map",
     [REE_STAGE_GID_MAP] = "write gid_map",
+    [REE_STAGE_SCRUB] = "scrub the init's copy of the caller",
     [REE_STAGE_MOUNT_PRIVATE] = "make mounts private",
     [REE_STAGE_MOUNT_OVERLAY] = "mount overlay",
     [REE_STAGE_BIND_ROOT] = "bind root directory",
@@ -254,6 +255,34 @@ static int close_all_but(int k0, int k1, int k2) {
     return (int)syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* The init is a copy of the caller without an exec: its /proc/1/cmdline would show the caller's arguments
+   to the command. Zero the argument and environment strings (their bounds are fields 48 to 51 of
+   /proc/self/stat) and make the init non-dumpable, so its memory (a copy of the caller's, keys included)
+   is out of reach of ptrace and /proc/1/mem even for a process of the same uid. */
+static int scrub_caller_memory(void) {
+    char buf[4096];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) { errno = EINVAL; return -1; }
+    unsigned long field[53];
+    memset(field, 0, sizeof(field));
+    int index = 2;   /* ')' ends field 2 */
+    for (p++; *p && index < 52; p++) {
+        if (*p == ' ') { index++; continue; }
+        if (*p >= '0' && *p <= '9') field[index] = field[index] * 10 + (unsigned long)(*p - '0');
+    }
+    for (int i = 48; i <= 50; i += 2) {
+        if (field[i] && field[i + 1] > field[i] && field[i + 1] - field[i] < (1ul << 24))
+            memset((void *)field[i], 0, field[i + 1] - field[i]);
+    }
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 static int wait_for_parent(int fd) {
     char byte;
     ssize_t n;
@@ -276,6 +305,7 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
     }
     /* The parent sends one byte once the full maps are written... */
     if (wait_for_parent(a->sync_fd) != 0) fail(a, REE_STAGE_SYNC, 0);
+    if (scrub_caller_memory() != 0) fail(a, REE_STAGE_SCRUB, 0);
 
     int32_t index = 0;
     int stage = ree_rootfs_setup(a, &index);

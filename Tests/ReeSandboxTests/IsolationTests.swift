@@ -43,13 +43,17 @@ import Testing
         try await withTemporaryDirectory { dir in
             let marker = "\(dir)/host-marker"
             try "secret".write(toFile: marker, atomically: false, encoding: .utf8)
-            let (config, _, _) = try overlayConfiguration(in: dir, "ls /; cat \(marker) && echo LEAK; ls /sys | wc -l; cat /proc/1/mountinfo | wc -l", mode: mode)
+            let (config, _, _) = try overlayConfiguration(in: dir, "ls /; cat \(marker) && echo LEAK; ls /sys | wc -l; tr -d '\\0' < /proc/1/cmdline; echo; cat /proc/1/environ 2>/dev/null | wc -c", mode: mode)
             let run = try await runCaptured(config)
             let entries = Set(run.stdout.split(separator: "\n").map(String.init))
             #expect(entries.isSuperset(of: ["bin", "etc", "tmp", "proc", "dev", "sys"]))
             #expect(!entries.contains("work") && !entries.contains("usr"), "\(entries)")
             #expect(!run.stdout.contains("LEAK"))
             #expect(!run.stdout.contains("secret"))
+            // The init is a copy of this process: neither its arguments nor its environment show.
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "xctest"
+            #expect(!run.stdout.contains(exe) && !run.stdout.contains("--testing-library"), "\(run.stdout)")
+            #expect(run.stdout.hasSuffix("\n0\n"), "\(run.stdout)")
         }
     }
 
