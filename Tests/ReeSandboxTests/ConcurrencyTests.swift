@@ -25,6 +25,16 @@ import Testing
         }
     }
 
+    @Test("inherited and discarded output", arguments: ["inherit", "discard"])
+    func otherOutputs(kind: String) async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            let (config, _, _) = try overlayConfiguration(in: dir, "test -e /proc/self/fd/1 && exit 3", mode: .single)
+            let result = try await Sandbox.run(config, output: kind == "inherit" ? .inherit : .discard)
+            #expect(result.exitCode == 3)
+        }
+    }
+
     @Test("large output on both streams is delivered completely")
     func largeOutput() async throws {
         try requireSandbox()
