@@ -170,6 +170,11 @@ static int setup_dev(int rootfd, int32_t *index) {
         close_keep_errno(dev);
         return REE_STAGE_MOUNT_SHM;
     }
+    if (mkdirat(dev, "mqueue", 0755) != 0 ||
+        mount_fs_in_root(rootfd, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+        close_keep_errno(dev);
+        return REE_STAGE_MOUNT_MQUEUE;
+    }
     static const char *const links[][2] = {
         { "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
         { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },

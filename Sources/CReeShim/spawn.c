@@ -40,6 +40,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_DEVICE_NODE] = "bind device node",
     [REE_STAGE_MOUNT_DEVPTS] = "mount devpts",
     [REE_STAGE_MOUNT_SHM] = "mount shm",
+    [REE_STAGE_MOUNT_MQUEUE] = "mount mqueue",
     [REE_STAGE_DEV_LINK] = "create dev link",
     [REE_STAGE_MOUNT_SYS] = "mount sys",
     [REE_STAGE_BIND_MOUNT] = "bind mount",

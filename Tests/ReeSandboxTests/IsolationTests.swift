@@ -100,7 +100,7 @@ import Testing
             #expect(lines.count == 3, "\(run.stdout)")
             guard lines.count == 3 else { return }
             let dev = Set(lines[0].split(separator: " ").map(String.init))
-            #expect(dev.isSuperset(of: ["null", "zero", "full", "random", "urandom", "pts", "ptmx", "shm", "fd", "stdin", "stdout", "stderr"]), "\(dev)")
+            #expect(dev.isSuperset(of: ["null", "zero", "full", "random", "urandom", "pts", "ptmx", "shm", "mqueue", "fd", "stdin", "stdout", "stderr"]), "\(dev)")
             #expect(lines[1] == "4")
             // 0, 1, 2 and the directory ls itself opened.
             #expect(lines[2].split(separator: " ").map(String.init) == ["0", "1", "2", "3"], "\(lines[2])")
