@@ -28,7 +28,7 @@ import Testing
             #expect(run.result.timedOut)
             #expect(run.result.exitCode == nil)
             #expect(run.result.signal == SIGKILL)
-            #expect(elapsed >= .seconds(2) && elapsed < .seconds(10), "\(elapsed)")
+            #expect(elapsed >= .seconds(2) && elapsed < .seconds(40), "\(elapsed)")   // the sleep is 987654... s
             #expect(hostProcesses(containing: "sleep\0\(marker)").isEmpty)
         }
     }
@@ -96,7 +96,7 @@ import Testing
             config.uid = uid
             config.gid = uid
             config.limits.maxProcesses = 64
-            config.limits.timeout = .seconds(6)
+            config.limits.timeout = .seconds(4)
             guard try await processLimitEnforced(config) else { return }
             let run = try await runCaptured(config)
             #expect(run.result.exitCode != nil || run.result.timedOut)
