@@ -411,4 +411,5 @@ int ree_wait_signaled(int status) { return WIFSIGNALED(status); }
 int ree_wait_term_signal(int status) { return WTERMSIG(status); }
 
 const int ree_o_path = O_PATH;
-const int ree_rlimit_nproc = RLIMIT_NPROC, ree_rlimit_nofile = RLIMIT_NOFILE, ree_rlimit_fsize = RLIMIT_FSIZE;
+const int ree_rlimit_nproc = RLIMIT_NPROC, ree_rlimit_nofile = RLIMIT_NOFILE, ree_rlimit_fsize = RLIMIT_FSIZE,
+          ree_rlimit_core = RLIMIT_CORE;

@@ -165,6 +165,8 @@ struct Supervisor {
         var limits: [ree_spawn_rlimit] = [
             ree_spawn_rlimit(resource: Int32(ree_rlimit_nproc), soft: UInt64(c.limits.maxProcesses), hard: UInt64(c.limits.maxProcesses)),
             ree_spawn_rlimit(resource: Int32(ree_rlimit_nofile), soft: UInt64(c.limits.maxOpenFiles), hard: UInt64(c.limits.maxOpenFiles)),
+            // No core files: they would land in the layer, and a piped core_pattern runs a host helper.
+            ree_spawn_rlimit(resource: Int32(ree_rlimit_core), soft: 0, hard: 0),
         ]
         if let size = c.limits.maxFileSize {
             limits.append(ree_spawn_rlimit(resource: Int32(ree_rlimit_fsize), soft: UInt64(size), hard: UInt64(size)))

@@ -139,7 +139,7 @@ int ree_control_socketpair(int fds[2]);
 extern const int ree_o_path;
 
 /* RLIMIT_* resources, an enum Swift imports awkwardly. */
-extern const int ree_rlimit_nproc, ree_rlimit_nofile, ree_rlimit_fsize;
+extern const int ree_rlimit_nproc, ree_rlimit_nofile, ree_rlimit_fsize, ree_rlimit_core;
 
 /* The WIFEXITED family, which are macros. */
 int ree_wait_exited(int status);
