@@ -66,6 +66,9 @@ struct Supervisor {
                               target: Self.aptSettingTarget, readOnly: true, directory: false))
         }
         for mount in c.mounts {
+            guard mount.source.hasPrefix("/") else {
+                throw ReeError(.invalidInput, "failed to use bind source '\(mount.source)': not absolute")
+            }
             var st = stat()
             try checked("stat bind source", mount.source) { stat(mount.source, &st) }
             binds.append(Bind(source: mount.source, target: try normalizedRootPath(mount.target, what: "bind target"),
@@ -95,6 +98,7 @@ struct Supervisor {
                 throw ReeError(.limitExceeded, "failed to mount overlay: \(lower.count) lower directories make options of \(overlayOptions.utf8.count) bytes")
             }
         case let .directory(path):
+            guard path.hasPrefix("/") else { throw ReeError(.invalidInput, "failed to use root directory '\(path)': not absolute") }
             rootMode = .directory
             rootSource = path
             let root = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
