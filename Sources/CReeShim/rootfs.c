@@ -215,11 +215,35 @@ static int enter_workdir(const char *path) {
     return rc;
 }
 
+/* The overlay through fsopen/fsconfig: each lower directory is its own "lowerdir+" parameter, so the
+   number of layers is not bounded by the page-sized option string of mount(2). */
+static int mount_overlay_by_parameters(const struct ree_spawn_args *a) {
+    int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < a->overlay_lower_count; i++)
+        rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", a->overlay_lowers[i], 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", a->overlay_upper, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", a->overlay_work, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "redirect_dir", "nofollow", 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0) : -1;
+    close_keep_errno(fs);
+    if (mnt < 0) return -1;
+    rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, a->root_mountpoint, MOVE_MOUNT_F_EMPTY_PATH);
+    close_keep_errno(mnt);
+    return rc;
+}
+
 int ree_rootfs_setup(const struct ree_spawn_args *a, int32_t *index) {
     *index = 0;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return REE_STAGE_MOUNT_PRIVATE;
     if (a->root_kind == REE_ROOT_OVERLAY) {
-        if (mount("overlay", a->root_mountpoint, "overlay", 0, a->overlay_options) != 0) return REE_STAGE_MOUNT_OVERLAY;
+        int rc = a->overlay_options ? mount("overlay", a->root_mountpoint, "overlay", 0, a->overlay_options)
+                                    : mount_overlay_by_parameters(a);
+        if (rc != 0) return REE_STAGE_MOUNT_OVERLAY;
     } else {
         if (mount(a->root_source, a->root_mountpoint, NULL, MS_BIND | MS_REC, NULL) != 0) return REE_STAGE_BIND_ROOT;
     }

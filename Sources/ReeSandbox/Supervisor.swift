@@ -78,6 +78,8 @@ struct Supervisor {
 
         // The root: an overlay over the caller's lowers plus the stub layer, or a bind of a directory.
         var overlayOptions = ""
+        var overlayLayers: [String] = []
+        var overlayDirectories = ("", "")
         var createdMountpoints = CreatedMountpoints()
         var directoryRoot: FileDescriptor?
         defer { if let directoryRoot { createdMountpoints.remove(root: directoryRoot) } }
@@ -94,9 +96,8 @@ struct Supervisor {
                 throw ReeError(.invalidInput, "failed to use overlay directory '\(path)': must be absolute, without ',', ':' or '\\'")
             }
             overlayOptions = "lowerdir=\(layers.joined(separator: ":")),upperdir=\(upper),workdir=\(work),userxattr,redirect_dir=nofollow,metacopy=off"
-            if overlayOptions.utf8.count >= 4000 {
-                throw ReeError(.limitExceeded, "failed to mount overlay: \(lower.count) lower directories make options of \(overlayOptions.utf8.count) bytes")
-            }
+            overlayLayers = layers
+            overlayDirectories = (upper, work)
         case let .directory(path):
             guard path.hasPrefix("/") else { throw ReeError(.invalidInput, "failed to use root directory '\(path)': not absolute") }
             rootMode = .directory
@@ -144,7 +145,14 @@ struct Supervisor {
         var args = ree_spawn_args()
         args.root_kind = rootMode == .overlay ? Int32(REE_ROOT_OVERLAY.rawValue) : Int32(REE_ROOT_DIRECTORY.rawValue)
         args.root_mountpoint = arena.string(step.mountpoint)
-        args.overlay_options = arena.string(overlayOptions)
+        // mount(2) takes at most a page of options; beyond that, one fsconfig parameter per layer.
+        args.overlay_options = overlayOptions.utf8.count < 4000 ? arena.string(overlayOptions) : nil
+        let lowers = arena.array(of: UnsafePointer<CChar>?.self, count: overlayLayers.count)
+        for (i, layer) in overlayLayers.enumerated() { lowers[i] = arena.string(layer) }
+        args.overlay_lowers = UnsafePointer(lowers)
+        args.overlay_lower_count = overlayLayers.count
+        args.overlay_upper = arena.string(overlayDirectories.0)
+        args.overlay_work = arena.string(overlayDirectories.1)
         args.root_source = arena.string(rootSource)
         let mounts = arena.array(of: ree_spawn_mount.self, count: binds.count)
         for (i, bind) in binds.enumerated() {

@@ -166,6 +166,28 @@ import Testing
         }
     }
 
+    @Test("many layers with long paths: more than a page of overlay options")
+    func manyLayers() async throws {
+        try requireSandbox()
+        try await withTemporaryDirectory { dir in
+            let (base, _, _) = try overlayConfiguration(in: dir, "true", mode: .single)
+            guard case let .overlay(baseLower, upper, work) = base.root else { return }
+            var lowers: [String] = []
+            for i in 0..<80 {
+                let layer = "\(dir)/layer-\(i)-" + String(repeating: "x", count: 80)
+                try FileManager.default.createDirectory(atPath: "\(layer)/layers", withIntermediateDirectories: true)
+                try "\(i)".write(toFile: "\(layer)/layers/\(i)", atomically: false, encoding: .utf8)
+                try "\(i)".write(toFile: "\(layer)/stack", atomically: false, encoding: .utf8)
+                lowers.append(layer)
+            }
+            var config = base
+            config.root = .overlay(lower: lowers + baseLower, upper: upper, work: work)
+            config.argv = ["/bin/sh", "-c", "ls /layers | wc -l; cat /stack"]
+            let run = try await runCaptured(config)
+            #expect(run.stdout == "80\n0", "\(run.stdout) \(run.stderr)")
+        }
+    }
+
     @Test("an empty lower list gives an empty root (FROM scratch)")
     func scratchRoot() async throws {
         try requireSandbox()

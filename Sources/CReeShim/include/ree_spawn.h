@@ -85,7 +85,12 @@ struct ree_spawn_args {
        recursive bind of `root_source` there. */
     int32_t root_kind;
     const char *root_mountpoint;
-    const char *overlay_options;
+    const char *overlay_options;   /* for mount(2); NULL when too long: then the fd-based API with one
+                                      "lowerdir+" per layer (kernel >= 6.8) and the fields below */
+    const char *const *overlay_lowers;
+    size_t overlay_lower_count;
+    const char *overlay_upper;
+    const char *overlay_work;
     const char *root_source;
 
     const struct ree_spawn_mount *mounts;
