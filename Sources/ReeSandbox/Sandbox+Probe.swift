@@ -7,6 +7,10 @@ import Synchronization
 extension Sandbox {
     private static let overlayProbe = Mutex<Bool?>(nil)
 
+    /// Whether `.full` (and so `.auto`) maps uid/gid 0...65535 here: we are root, or `newuidmap` and
+    /// `newgidmap` exist with a subordinate range of 65535 ids for us in /etc/subuid and /etc/subgid.
+    public static var canMapFullRange: Bool { (try? IDMapping.resolve(.full)) != nil }
+
     /// Whether an overlay can be mounted inside the sandbox's user namespace here (kernel ≥ 5.11 with
     /// unprivileged overlay, a backing filesystem that supports it). Checked once per process by setting
     /// up a sandbox over empty directories (no command runs: the exec of a missing binary ends it).

@@ -43,7 +43,7 @@ struct AptTests {
     @Test("apt-get installs a package whose postinst adds a user and chowns", arguments: testedModes)
     func aptInstall(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         let dpkgDeb = try requireTool("dpkg-deb")
         try await withTemporaryDirectory { dir in
             let debs = try makeProbePackage(in: dir, dpkgDeb: dpkgDeb)

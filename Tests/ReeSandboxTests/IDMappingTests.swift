@@ -28,7 +28,7 @@ import Testing
     @Test("the result carries the id maps", arguments: testedModes)
     func resultMaps(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let (config, _, _) = try overlayConfiguration(in: dir, "cat /proc/self/uid_map", mode: mode)
             let run = try await runCaptured(config)

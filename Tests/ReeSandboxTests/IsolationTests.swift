@@ -8,7 +8,7 @@ import Testing
     @Test("the command runs as uid 0 with its own hostname", arguments: testedModes)
     func identityAndHostname(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let (config, _, _) = try overlayConfiguration(in: dir, "id -u; id -g; hostname; cat /etc/hostname", mode: mode)
             let run = try await runCaptured(config)
@@ -22,7 +22,7 @@ import Testing
     @Test("ps sees only the sandbox: pid 1 is the init, the shell is pid 2", arguments: testedModes)
     func processNamespace(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let (config, _, _) = try overlayConfiguration(in: dir, "echo $$; ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\\n' ' '; echo; ps -o pid | wc -l", mode: mode)
             let run = try await runCaptured(config)
@@ -39,7 +39,7 @@ import Testing
     @Test("the root is the image's: no host path, no host file", arguments: testedModes)
     func noHostPaths(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let marker = "\(dir)/host-marker"
             try "secret".write(toFile: marker, atomically: false, encoding: .utf8)
@@ -60,7 +60,7 @@ import Testing
     @Test("only loopback, up, and no way to the host's 127.0.0.1", arguments: testedModes)
     func networkNamespace(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         let server = try TCPTestServer(body: "host-service")
         defer { server.stop() }
         try await withTemporaryDirectory { dir in
@@ -83,7 +83,7 @@ import Testing
     @Test("/dev is minimal and works; /proc/self/fd shows only stdio", arguments: testedModes)
     func devicesAndDescriptors(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         // An inheritable descriptor in the test process must not reach the command.
         let leaked = open("/etc/hostname", O_RDONLY)
         defer { close(leaked) }
@@ -110,7 +110,7 @@ import Testing
     @Test("mount, unshare and new namespaces are refused", arguments: testedModes)
     func privilegedOperationsFail(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let script = """
             mkdir -p /mnt; mount -t tmpfs none /mnt && echo MOUNTED
@@ -131,7 +131,7 @@ import Testing
     @Test("/proc/sys and /proc/sysrq-trigger are read-only, host-describing files are masked", arguments: testedModes)
     func procIsProtected(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let script = """
             echo h > /proc/sysrq-trigger 2>/dev/null && echo SYSRQ

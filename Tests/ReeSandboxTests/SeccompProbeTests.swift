@@ -69,7 +69,7 @@ import Testing
     @Test("denied syscalls answer EPERM, clone3 ENOSYS; identity calls work (full) or are faked (single)", arguments: testedModes)
     func probe(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         let cc = try requireTool("cc")
         try await withTemporaryDirectory { dir in
             try Self.source.write(toFile: "\(dir)/probe.c", atomically: false, encoding: .utf8)
