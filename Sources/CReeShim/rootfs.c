@@ -73,6 +73,65 @@ static int bind_onto(const char *source, int targetfd, int read_only, int recurs
     return rc;
 }
 
+/* As Docker does: with a full identity map the sandbox's root is the host's uid 0, which the DAC checks of
+   /proc/sysrq-trigger and /proc/sys honour without any capability. Those become read-only, and files
+   that describe the host are masked. */
+static const char *const proc_read_only[] = { "bus", "fs", "irq", "sys", "sysrq-trigger" };
+static const char *const proc_masked[] = { "acpi", "asound", "kcore", "keys", "latency_stats", "sched_debug",
+                                           "scsi", "timer_list", "timer_stats" };
+
+static int harden_proc(int rootfd, int32_t *index) {
+    int proc = in_root(rootfd, "/proc", O_PATH | O_DIRECTORY);
+    if (proc < 0) return REE_STAGE_HARDEN_PROC;
+    for (int i = 0; i < (int)(sizeof(proc_read_only) / sizeof(proc_read_only[0])); i++) {
+        *index = i;
+        int tree = (int)syscall(SYS_open_tree, proc, proc_read_only[i],
+                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+        if (tree < 0) {
+            if (errno == ENOENT) continue;
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        int t = -1;
+        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) != 0 ||
+            (t = openat(proc, proc_read_only[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+            syscall(SYS_move_mount, tree, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
+            close_keep_errno(t);
+            close_keep_errno(tree);
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        close(t);
+        close(tree);
+    }
+    for (int i = 0; i < (int)(sizeof(proc_masked) / sizeof(proc_masked[0])); i++) {
+        *index = 100 + i;
+        int t = openat(proc, proc_masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (t < 0) {
+            if (errno == ENOENT) continue;
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+        struct stat st;
+        int rc = fstat(t, &st);
+        if (rc == 0 && S_ISDIR(st.st_mode)) {
+            char buf[32];
+            rc = mount("tmpfs", fd_path(buf, t), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=555,size=4k");
+        } else if (rc == 0) {
+            rc = bind_onto("/dev/null", t, 1, 0);
+        }
+        close_keep_errno(t);
+        if (rc != 0) {
+            close_keep_errno(proc);
+            return REE_STAGE_HARDEN_PROC;
+        }
+    }
+    close(proc);
+    *index = 0;
+    return REE_STAGE_NONE;
+}
+
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
 static int setup_dev(int rootfd, int32_t *index) {
@@ -110,6 +169,11 @@ static int setup_dev(int rootfd, int32_t *index) {
         mount_fs_in_root(rootfd, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") != 0) {
         close_keep_errno(dev);
         return REE_STAGE_MOUNT_SHM;
+    }
+    if (mkdirat(dev, "mqueue", 0755) != 0 ||
+        mount_fs_in_root(rootfd, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+        close_keep_errno(dev);
+        return REE_STAGE_MOUNT_MQUEUE;
     }
     static const char *const links[][2] = {
         { "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
@@ -151,11 +215,35 @@ static int enter_workdir(const char *path) {
     return rc;
 }
 
+/* The overlay through fsopen/fsconfig: each lower directory is its own "lowerdir+" parameter, so the
+   number of layers is not bounded by the page-sized option string of mount(2). */
+static int mount_overlay_by_parameters(const struct ree_spawn_args *a) {
+    int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < a->overlay_lower_count; i++)
+        rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", a->overlay_lowers[i], 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", a->overlay_upper, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", a->overlay_work, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "redirect_dir", "nofollow", 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0) : -1;
+    close_keep_errno(fs);
+    if (mnt < 0) return -1;
+    rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, a->root_mountpoint, MOVE_MOUNT_F_EMPTY_PATH);
+    close_keep_errno(mnt);
+    return rc;
+}
+
 int ree_rootfs_setup(const struct ree_spawn_args *a, int32_t *index) {
     *index = 0;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return REE_STAGE_MOUNT_PRIVATE;
     if (a->root_kind == REE_ROOT_OVERLAY) {
-        if (mount("overlay", a->root_mountpoint, "overlay", 0, a->overlay_options) != 0) return REE_STAGE_MOUNT_OVERLAY;
+        int rc = a->overlay_options ? mount("overlay", a->root_mountpoint, "overlay", 0, a->overlay_options)
+                                    : mount_overlay_by_parameters(a);
+        if (rc != 0) return REE_STAGE_MOUNT_OVERLAY;
     } else {
         if (mount(a->root_source, a->root_mountpoint, NULL, MS_BIND | MS_REC, NULL) != 0) return REE_STAGE_BIND_ROOT;
     }
@@ -165,6 +253,7 @@ int ree_rootfs_setup(const struct ree_spawn_args *a, int32_t *index) {
     int stage = REE_STAGE_NONE;
     /* proc first: the kernel mounts a new proc only while a fully visible one exists. */
     if (mount_fs_in_root(root, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) { stage = REE_STAGE_MOUNT_PROC; goto fail; }
+    if ((stage = harden_proc(root, index)) != REE_STAGE_NONE) goto fail;
     if ((stage = setup_dev(root, index)) != REE_STAGE_NONE) goto fail;
     if (mount_fs_in_root(root, "/sys", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=555,size=4k") != 0 && errno != ENOENT) {
         stage = REE_STAGE_MOUNT_SYS;

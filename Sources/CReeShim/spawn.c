@@ -29,15 +29,18 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_SETGROUPS_DENY] = "write setgroups deny",
     [REE_STAGE_UID_MAP] = "write uid_map",
     [REE_STAGE_GID_MAP] = "write gid_map",
+    [REE_STAGE_SCRUB] = "scrub the init's copy of the caller",
     [REE_STAGE_MOUNT_PRIVATE] = "make mounts private",
     [REE_STAGE_MOUNT_OVERLAY] = "mount overlay",
     [REE_STAGE_BIND_ROOT] = "bind root directory",
     [REE_STAGE_OPEN_ROOT] = "open root",
     [REE_STAGE_MOUNT_PROC] = "mount proc",
+    [REE_STAGE_HARDEN_PROC] = "protect /proc",
     [REE_STAGE_MOUNT_DEV] = "mount dev",
     [REE_STAGE_DEVICE_NODE] = "bind device node",
     [REE_STAGE_MOUNT_DEVPTS] = "mount devpts",
     [REE_STAGE_MOUNT_SHM] = "mount shm",
+    [REE_STAGE_MOUNT_MQUEUE] = "mount mqueue",
     [REE_STAGE_DEV_LINK] = "create dev link",
     [REE_STAGE_MOUNT_SYS] = "mount sys",
     [REE_STAGE_BIND_MOUNT] = "bind mount",
@@ -49,6 +52,7 @@ static const char *const stage_names[REE_STAGE_COUNT] = {
     [REE_STAGE_DETACH_OLD_ROOT] = "detach old root",
     [REE_STAGE_WORKDIR] = "create working directory",
     [REE_STAGE_SIGNALS] = "set up signals",
+    [REE_STAGE_SESSION] = "start a new session",
     [REE_STAGE_FORK] = "fork command",
     [REE_STAGE_RLIMIT] = "set resource limit",
     [REE_STAGE_SETGROUPS] = "set supplementary groups",
@@ -252,6 +256,34 @@ static int close_all_but(int k0, int k1, int k2) {
     return (int)syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* The init is a copy of the caller without an exec: its /proc/1/cmdline would show the caller's arguments
+   to the command. Zero the argument and environment strings (their bounds are fields 48 to 51 of
+   /proc/self/stat) and make the init non-dumpable, so its memory (a copy of the caller's, keys included)
+   is out of reach of ptrace and /proc/1/mem even for a process of the same uid. */
+static int scrub_caller_memory(void) {
+    char buf[4096];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) { errno = EINVAL; return -1; }
+    unsigned long field[53];
+    memset(field, 0, sizeof(field));
+    int index = 2;   /* ')' ends field 2 */
+    for (p++; *p && index < 52; p++) {
+        if (*p == ' ') { index++; continue; }
+        if (*p >= '0' && *p <= '9') field[index] = field[index] * 10 + (unsigned long)(*p - '0');
+    }
+    for (int i = 48; i <= 50; i += 2) {
+        if (field[i] && field[i + 1] > field[i] && field[i + 1] - field[i] < (1ul << 24))
+            memset((void *)field[i], 0, field[i + 1] - field[i]);
+    }
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 static int wait_for_parent(int fd) {
     char byte;
     ssize_t n;
@@ -264,6 +296,7 @@ static int wait_for_parent(int fd) {
 static _Noreturn void init_main(const struct ree_spawn_args *a) {
     if (set_stdio(a) != 0) fail(a, REE_STAGE_STDIO, 0);
     if (close_all_but(a->sync_fd, a->error_fd, a->control_fd) != 0) fail(a, REE_STAGE_CLOSE_FDS, 0);
+    if (a->new_session && setsid() < 0) fail(a, REE_STAGE_SESSION, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(a, REE_STAGE_PARENT_DEATH_SIGNAL, 0);
     if (a->single_id) {
         char buf[32];
@@ -273,6 +306,7 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
     }
     /* The parent sends one byte once the full maps are written... */
     if (wait_for_parent(a->sync_fd) != 0) fail(a, REE_STAGE_SYNC, 0);
+    if (scrub_caller_memory() != 0) fail(a, REE_STAGE_SCRUB, 0);
 
     int32_t index = 0;
     int stage = ree_rootfs_setup(a, &index);
@@ -298,14 +332,17 @@ static _Noreturn void init_main(const struct ree_spawn_args *a) {
     for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++) {
         if (sigaction(forwarded_signals[i], &sa, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     }
-    sigset_t none;
+    /* Signals stay blocked across the fork so none is lost before command_pid is known; the command
+       resets dispositions and mask before its exec. */
+    sigset_t all, none;
+    sigfillset(&all);
     sigemptyset(&none);
-    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
-
+    if (sigprocmask(SIG_SETMASK, &all, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
     if (pid < 0) fail(a, REE_STAGE_FORK, 0);
     if (pid == 0) command_main(a);
     command_pid = (pid_t)pid;
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) fail(a, REE_STAGE_SIGNALS, 0);
     close(a->error_fd);   /* from now on only the command holds it, until its exec */
 
     /* Reap every child; when the command ends, report its status and exit: the kernel then kills
@@ -374,4 +411,5 @@ int ree_wait_signaled(int status) { return WIFSIGNALED(status); }
 int ree_wait_term_signal(int status) { return WTERMSIG(status); }
 
 const int ree_o_path = O_PATH;
-const int ree_rlimit_nproc = RLIMIT_NPROC, ree_rlimit_nofile = RLIMIT_NOFILE, ree_rlimit_fsize = RLIMIT_FSIZE;
+const int ree_rlimit_nproc = RLIMIT_NPROC, ree_rlimit_nofile = RLIMIT_NOFILE, ree_rlimit_fsize = RLIMIT_FSIZE,
+          ree_rlimit_core = RLIMIT_CORE;

@@ -64,6 +64,20 @@ enum IDMapping: Equatable {
         return nil
     }
 
+    /// The uid and gid maps this mapping installs.
+    var ranges: (uid: [IDRange], gid: [IDRange]) {
+        switch self {
+        case .rootFull:
+            let all = [IDRange(inside: 0, outside: 0, count: Self.fullCount)]
+            return (all, all)
+        case let .helperFull(_, _, uidStart, gidStart):
+            return ([IDRange(inside: 0, outside: geteuid(), count: 1), IDRange(inside: 1, outside: uidStart, count: Self.fullCount - 1)],
+                    [IDRange(inside: 0, outside: getegid(), count: 1), IDRange(inside: 1, outside: gidStart, count: Self.fullCount - 1)])
+        case .single:
+            return ([IDRange(inside: 0, outside: geteuid(), count: 1)], [IDRange(inside: 0, outside: getegid(), count: 1)])
+        }
+    }
+
     /// Writes the full maps of `pid` (the parent's part; single maps are written by the child).
     func writeMaps(pid: pid_t) throws {
         switch self {

@@ -19,9 +19,9 @@ public enum Sandbox {
     ///
     /// - Parameters:
     ///   - output: where standard output and error go.
-    ///   - listener: called (on the sandbox's thread) with the listening socket made inside the sandbox
-    ///     when `listenPort` is set, before the command starts. The caller owns the descriptor and must
-    ///     close it, at the latest when `run` returns.
+    ///   - listener: called (on the sandbox's thread, so it must return promptly) with the listening socket
+    ///     made inside the sandbox when `listenPort` is set, before the command starts. The caller owns the
+    ///     descriptor and must close it, at the latest when `run` returns.
     /// - Throws: `ReeError` naming the failed setup step and its errno (an `.unsupported` one when the
     ///   overlay cannot be mounted: fall back to `.directory`), or `.invalidInput` for a bad configuration.
     public static func run(_ configuration: SandboxConfiguration, output: SandboxOutput = .inherit,

@@ -126,7 +126,41 @@ public struct SandboxResult: Sendable, Equatable {
     public var idMode: IDMode
     /// Things the caller should log: a limit that could not be applied, an id mapped to 0.
     public var notes: [String]
+    /// How ids inside the sandbox map to host ids (as in /proc/PID/uid_map): what a layer exporter needs to
+    /// turn the owners of files in the upper directory back into the ids the command saw.
+    public var uidMap: [IDRange] = []
+    public var gidMap: [IDRange] = []
 
     /// Exited with 0.
     public var succeeded: Bool { exitCode == 0 }
+
+    public init(exitCode: Int32?, signal: Int32?, timedOut: Bool, rootMode: RootMode, idMode: IDMode, notes: [String] = [],
+                uidMap: [IDRange] = [], gidMap: [IDRange] = []) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.rootMode = rootMode
+        self.idMode = idMode
+        self.notes = notes
+        self.uidMap = uidMap
+        self.gidMap = gidMap
+    }
+}
+
+/// `count` ids from `inside` in the sandbox are `outside` and up on the host.
+public struct IDRange: Sendable, Equatable {
+    public var inside: UInt32
+    public var outside: UInt32
+    public var count: UInt32
+
+    public init(inside: UInt32, outside: UInt32, count: UInt32) {
+        self.inside = inside
+        self.outside = outside
+        self.count = count
+    }
+
+    /// The id inside the sandbox of a host id, when this range maps it.
+    public func inside(ofHost id: UInt32) -> UInt32? {
+        id >= outside && id - outside < count ? inside + (id - outside) : nil
+    }
 }

@@ -66,6 +66,9 @@ struct Supervisor {
                               target: Self.aptSettingTarget, readOnly: true, directory: false))
         }
         for mount in c.mounts {
+            guard mount.source.hasPrefix("/") else {
+                throw ReeError(.invalidInput, "failed to use bind source '\(mount.source)': not absolute")
+            }
             var st = stat()
             try checked("stat bind source", mount.source) { stat(mount.source, &st) }
             binds.append(Bind(source: mount.source, target: try normalizedRootPath(mount.target, what: "bind target"),
@@ -75,8 +78,11 @@ struct Supervisor {
 
         // The root: an overlay over the caller's lowers plus the stub layer, or a bind of a directory.
         var overlayOptions = ""
+        var overlayLayers: [String] = []
+        var overlayDirectories = ("", "")
         var createdMountpoints = CreatedMountpoints()
         var directoryRoot: FileDescriptor?
+        defer { if let directoryRoot { createdMountpoints.remove(root: directoryRoot) } }
         let rootMode: SandboxResult.RootMode
         let rootSource: String
         switch c.root {
@@ -90,10 +96,10 @@ struct Supervisor {
                 throw ReeError(.invalidInput, "failed to use overlay directory '\(path)': must be absolute, without ',', ':' or '\\'")
             }
             overlayOptions = "lowerdir=\(layers.joined(separator: ":")),upperdir=\(upper),workdir=\(work),userxattr,redirect_dir=nofollow,metacopy=off"
-            if overlayOptions.utf8.count >= 4000 {
-                throw ReeError(.limitExceeded, "failed to mount overlay: \(lower.count) lower directories make options of \(overlayOptions.utf8.count) bytes")
-            }
+            overlayLayers = layers
+            overlayDirectories = (upper, work)
         case let .directory(path):
+            guard path.hasPrefix("/") else { throw ReeError(.invalidInput, "failed to use root directory '\(path)': not absolute") }
             rootMode = .directory
             rootSource = path
             let root = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
@@ -101,7 +107,6 @@ struct Supervisor {
             for dir in systemDirectories { try createdMountpoints.ensure(root: root, target: dir, directory: true) }
             for bind in binds { try createdMountpoints.ensure(root: root, target: bind.target, directory: bind.directory) }
         }
-        defer { if let directoryRoot { createdMountpoints.remove(root: directoryRoot) } }
 
         // Descriptors: parent ends stay with us, child ends are closed right after the spawn.
         let sync = try Self.pipe("sync")
@@ -140,7 +145,14 @@ struct Supervisor {
         var args = ree_spawn_args()
         args.root_kind = rootMode == .overlay ? Int32(REE_ROOT_OVERLAY.rawValue) : Int32(REE_ROOT_DIRECTORY.rawValue)
         args.root_mountpoint = arena.string(step.mountpoint)
-        args.overlay_options = arena.string(overlayOptions)
+        // mount(2) takes at most a page of options; beyond that, one fsconfig parameter per layer.
+        args.overlay_options = overlayOptions.utf8.count < 4000 ? arena.string(overlayOptions) : nil
+        let lowers = arena.array(of: UnsafePointer<CChar>?.self, count: overlayLayers.count)
+        for (i, layer) in overlayLayers.enumerated() { lowers[i] = arena.string(layer) }
+        args.overlay_lowers = UnsafePointer(lowers)
+        args.overlay_lower_count = overlayLayers.count
+        args.overlay_upper = arena.string(overlayDirectories.0)
+        args.overlay_work = arena.string(overlayDirectories.1)
         args.root_source = arena.string(rootSource)
         let mounts = arena.array(of: ree_spawn_mount.self, count: binds.count)
         for (i, bind) in binds.enumerated() {
@@ -165,6 +177,8 @@ struct Supervisor {
         var limits: [ree_spawn_rlimit] = [
             ree_spawn_rlimit(resource: Int32(ree_rlimit_nproc), soft: UInt64(c.limits.maxProcesses), hard: UInt64(c.limits.maxProcesses)),
             ree_spawn_rlimit(resource: Int32(ree_rlimit_nofile), soft: UInt64(c.limits.maxOpenFiles), hard: UInt64(c.limits.maxOpenFiles)),
+            // No core files: they would land in the layer, and a piped core_pattern runs a host helper.
+            ree_spawn_rlimit(resource: Int32(ree_rlimit_core), soft: 0, hard: 0),
         ]
         if let size = c.limits.maxFileSize {
             limits.append(ree_spawn_rlimit(resource: Int32(ree_rlimit_fsize), soft: UInt64(size), hard: UInt64(size)))
@@ -185,6 +199,8 @@ struct Supervisor {
         args.filter = UnsafeRawPointer(filter)
         args.filter_length = UInt16(program.count / 8)
         args.listen_port = c.listenPort.map { Int32($0) } ?? -1
+        // Without our terminal the command cannot reach it through /dev/tty.
+        if case .inherit = output { args.new_session = 0 } else { args.new_session = 1 }
         args.stdin_fd = stdio.0
         args.stdout_fd = stdio.1
         args.stderr_fd = stdio.2
@@ -192,25 +208,43 @@ struct Supervisor {
         args.error_fd = errors.write.rawValue
         args.control_fd = controlChildFD
 
+        // The child waits for two bytes: one when its maps are written, one when it is in its cgroups.
+        // What needs no work after the clone is written before it, sparing the child a wait.
+        // RLIMIT_NPROC does not bind host uid 0: as root, the process limit needs the pids cgroup.
+        let hostRootCommand = geteuid() == 0 && (single || c.uid == 0)
+        let needsCgroup = c.limits.memoryBytes != nil || hostRootCommand
+        var released = 0
+        if single {
+            try sync.write.writeAll([1])
+            released = needsCgroup ? 1 : 2
+            if !needsCgroup { try sync.write.writeAll([2]) }
+        }
+
         var pidfdRaw: Int32 = -1
-        let pid = ree_spawn(&args, &pidfdRaw)
+        // `args` points into the arena: keep it alive across the clone (ARC may end it after its last use).
+        let pid = withExtendedLifetime(arena) { ree_spawn(&args, &pidfdRaw) }
         if pid < 0 { throw ReeError.system("clone sandbox into new namespaces") }
         let pidfd = FileDescriptor(adopting: pidfdRaw, path: "sandbox pidfd")
         for fd in childEnds { try? fd.close() }
         try? controlChild?.close()
         controlChild = nil
         control.attach(pidfd.rawValue)
-        defer { control.detach() }
+        // Detach before the pidfd can be closed: a cancel must never signal a reused descriptor number.
+        defer { control.detach(); withExtendedLifetime(pidfd) {} }
 
         var cgroup: SandboxCgroup?
         do {
-            try mapping.writeMaps(pid: pid)
-            try sync.write.writeAll([1])
-            // RLIMIT_NPROC does not bind host uid 0: as root, the process limit needs the pids cgroup.
-            let hostRootCommand = geteuid() == 0 && (single || c.uid == 0)
-            cgroup = SandboxCgroup.create(pid: pid, memoryBytes: c.limits.memoryBytes,
-                                          maxProcesses: hostRootCommand ? c.limits.maxProcesses : nil, notes: &notes)
-            try sync.write.writeAll([2])
+            if released < 1 {
+                try mapping.writeMaps(pid: pid)
+                try sync.write.writeAll([1])
+            }
+            if released < 2 {
+                if needsCgroup {
+                    cgroup = SandboxCgroup.create(pid: pid, memoryBytes: c.limits.memoryBytes,
+                                                  maxProcesses: hostRootCommand ? c.limits.maxProcesses : nil, notes: &notes)
+                }
+                try sync.write.writeAll([2])
+            }
             try sync.write.close()
             try sync.read.close()
         } catch {
@@ -229,8 +263,9 @@ struct Supervisor {
         if let failure = loop.failure {
             throw Self.error(for: failure, binds: binds, configuration: c, step: step)
         }
+        let ranges = mapping.ranges
         var result = SandboxResult(exitCode: nil, signal: nil, timedOut: loop.timedOut, rootMode: rootMode,
-                                   idMode: mapping.mode, notes: notes)
+                                   idMode: mapping.mode, notes: notes, uidMap: ranges.uid, gidMap: ranges.gid)
         if let status = loop.status {
             if ree_wait_exited(status) != 0 { result.exitCode = ree_wait_exit_code(status) }
             else if ree_wait_signaled(status) != 0 { result.signal = ree_wait_term_signal(status) }

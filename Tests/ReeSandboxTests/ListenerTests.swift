@@ -9,7 +9,7 @@ import Testing
     @Test("a socket listening inside the sandbox is served by the parent; wget inside gets the body", arguments: testedModes)
     func listenerServesWget(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         let servers = Mutex<[TCPTestServer]>([])
         defer { servers.withLock { $0.forEach { $0.stop() } } }
         try await withTemporaryDirectory { dir in

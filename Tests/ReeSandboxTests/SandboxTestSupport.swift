@@ -49,4 +49,28 @@ func overlayConfiguration(in directory: String, _ script: String, mode: SandboxC
 
 /// The id modes this process can exercise: full as root, single always. The unprivileged re-run of
 /// these tests (`UnprivilegedTests`) exercises single mode only.
-var testedModes: [SandboxConfiguration.UserNamespaceMode] { geteuid() == 0 ? [.full, .single] : [.single] }
+var testedModes: [SandboxConfiguration.UserNamespaceMode] { Sandbox.canMapFullRange ? [.full, .single] : [.single] }
+
+/// Skips a full-mode case where no full range can be mapped (neither root nor newuidmap with a range).
+func requireMode(_ mode: SandboxConfiguration.UserNamespaceMode) throws {
+    if mode == .full && !Sandbox.canMapFullRange {
+        try Requirements.missing("full id mapping needs root, or newuidmap/newgidmap and a subordinate id range")
+    }
+}
+
+/// The host id of an id inside the sandbox, by the result's map.
+func hostID(_ inside: UInt32, _ map: [IDRange]) -> UInt32? {
+    for range in map where inside >= range.inside && inside - range.inside < range.count {
+        return range.outside + (inside - range.inside)
+    }
+    return nil
+}
+
+/// The path of a tool in the usual directories, or a skip (a failure in CI).
+func requireTool(_ name: String) throws -> String {
+    for dir in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+        return "\(dir)/\(name)"
+    }
+    try Requirements.missing("needs the tool '\(name)'")
+    return name
+}

@@ -24,7 +24,7 @@ import Testing
     @Test("the deny list answers EPERM in both modes", arguments: testedModes)
     func denyList(mode: SandboxConfiguration.UserNamespaceMode) async throws {
         try requireSandbox()
-        if mode == .full { try Requirements.root() }
+        try requireMode(mode)
         try await withTemporaryDirectory { dir in
             let script = """
             unshare -U true 2>&1 | grep -q 'Operation not permitted' && echo unshare-denied

@@ -16,15 +16,18 @@ enum ree_spawn_stage {
     REE_STAGE_SETGROUPS_DENY,
     REE_STAGE_UID_MAP,
     REE_STAGE_GID_MAP,
+    REE_STAGE_SCRUB,
     REE_STAGE_MOUNT_PRIVATE,
     REE_STAGE_MOUNT_OVERLAY,
     REE_STAGE_BIND_ROOT,
     REE_STAGE_OPEN_ROOT,
     REE_STAGE_MOUNT_PROC,
+    REE_STAGE_HARDEN_PROC,
     REE_STAGE_MOUNT_DEV,
     REE_STAGE_DEVICE_NODE,
     REE_STAGE_MOUNT_DEVPTS,
     REE_STAGE_MOUNT_SHM,
+    REE_STAGE_MOUNT_MQUEUE,
     REE_STAGE_DEV_LINK,
     REE_STAGE_MOUNT_SYS,
     REE_STAGE_BIND_MOUNT,
@@ -36,6 +39,7 @@ enum ree_spawn_stage {
     REE_STAGE_DETACH_OLD_ROOT,
     REE_STAGE_WORKDIR,
     REE_STAGE_SIGNALS,
+    REE_STAGE_SESSION,
     REE_STAGE_FORK,
     REE_STAGE_RLIMIT,
     REE_STAGE_SETGROUPS,
@@ -81,7 +85,12 @@ struct ree_spawn_args {
        recursive bind of `root_source` there. */
     int32_t root_kind;
     const char *root_mountpoint;
-    const char *overlay_options;
+    const char *overlay_options;   /* for mount(2); NULL when too long: then the fd-based API with one
+                                      "lowerdir+" per layer (kernel >= 6.8) and the fields below */
+    const char *const *overlay_lowers;
+    size_t overlay_lower_count;
+    const char *overlay_upper;
+    const char *overlay_work;
     const char *root_source;
 
     const struct ree_spawn_mount *mounts;
@@ -109,6 +118,7 @@ struct ree_spawn_args {
     uint16_t filter_length;
 
     int32_t listen_port;           /* < 0: none */
+    int32_t new_session;           /* setsid: no controlling terminal (for captured output) */
 
     int32_t stdin_fd, stdout_fd, stderr_fd;
     int32_t sync_fd;               /* read end; the parent writes one byte after the id maps, one after the cgroups */
@@ -134,7 +144,7 @@ int ree_control_socketpair(int fds[2]);
 extern const int ree_o_path;
 
 /* RLIMIT_* resources, an enum Swift imports awkwardly. */
-extern const int ree_rlimit_nproc, ree_rlimit_nofile, ree_rlimit_fsize;
+extern const int ree_rlimit_nproc, ree_rlimit_nofile, ree_rlimit_fsize, ree_rlimit_core;
 
 /* The WIFEXITED family, which are macros. */
 int ree_wait_exited(int status);
