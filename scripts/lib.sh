@@ -39,3 +39,13 @@ find_swift() {
   fi
   command -v swift >/dev/null 2>&1 || { echo "error: swift 6 is not installed (expected on PATH or in /opt/swift)" >&2; exit 1; }
 }
+
+# The host's Debian apt source files (mmdebstrap takes them as its mirrors): no archive host is written here.
+host_apt_sources() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    if [[ $f == */sources.list ]]; then grep -qs '^deb ' "$f" && echo "$f"; continue; fi
+    grep -qs 'debian-archive-keyring' "$f" && echo "$f"
+  done
+}

@@ -81,22 +81,42 @@ struct FileNode {
     }
 }
 
-/// How host ids of files written in a sandbox map back to the ids the image records.
+/// How host ids of files written in a sandbox map back to the ids the image records:
+/// the sandbox's id maps read backwards (host id → id inside). Ids no range maps stay as they are.
 public struct OwnerMapping: Sendable {
-    /// Host uid/gid that stand for container root (single-id mode), if any.
-    public var hostRoot: (uid: UInt32, gid: UInt32)?
-
-    public init(hostRoot: (uid: UInt32, gid: UInt32)? = nil) { self.hostRoot = hostRoot }
-
-    /// Full-range mode as root maps ids one to one.
-    public static let identity = OwnerMapping()
-
-    func toContainer(uid: UInt32) -> UInt32 {
-        if let r = hostRoot { return uid == r.uid ? 0 : uid }
-        return uid
+    /// `count` ids from `outside` on the host are `inside`... in the sandbox.
+    public struct Range: Sendable, Equatable {
+        public var inside: UInt32
+        public var outside: UInt32
+        public var count: UInt32
+        public init(inside: UInt32, outside: UInt32, count: UInt32) {
+            self.inside = inside
+            self.outside = outside
+            self.count = count
+        }
     }
-    func toContainer(gid: UInt32) -> UInt32 {
-        if let r = hostRoot { return gid == r.gid ? 0 : gid }
-        return gid
+
+    public var uids: [Range]
+    public var gids: [Range]
+
+    public init(uids: [Range], gids: [Range]) {
+        self.uids = uids
+        self.gids = gids
+    }
+
+    /// Single-id mode: this host uid/gid is root inside.
+    public init(hostRoot: (uid: UInt32, gid: UInt32)) {
+        self.init(uids: [Range(inside: 0, outside: hostRoot.uid, count: 1)], gids: [Range(inside: 0, outside: hostRoot.gid, count: 1)])
+    }
+
+    /// Ids one to one (full mode as root).
+    public static let identity = OwnerMapping(uids: [], gids: [])
+
+    func toContainer(uid: UInt32) -> UInt32 { Self.map(uid, uids) }
+    func toContainer(gid: UInt32) -> UInt32 { Self.map(gid, gids) }
+
+    private static func map(_ id: UInt32, _ ranges: [Range]) -> UInt32 {
+        for r in ranges where id >= r.outside && id - r.outside < r.count { return r.inside + (id - r.outside) }
+        return id
     }
 }

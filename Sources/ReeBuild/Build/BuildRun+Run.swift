@@ -79,7 +79,9 @@ extension BuildRun {
             throw ReeError(.processFailed, "line \(instruction.line): RUN \(how): \(shown)")
         }
         try VolatileFiles.normalize(upper: upper, epoch: options.sourceDateEpoch)
-        let owners = result.idMode == .single && geteuid() != 0 ? OwnerMapping(hostRoot: (getuid(), getgid())) : .identity
+        // Files in the upper directory carry host ids: read the sandbox's maps backwards.
+        let owners = OwnerMapping(uids: result.uidMap.map { .init(inside: $0.inside, outside: $0.outside, count: $0.count) },
+                                  gids: result.gidMap.map { .init(inside: $0.inside, outside: $0.outside, count: $0.count) })
         let changes = try OverlayDiffer(upper: upper, lowerLayersTopFirst: state.layerDirectories.isEmpty ? [] : lowers,
                                         ids: owners, epoch: options.sourceDateEpoch).changes()
         try commit(changes, key: key, instruction: instruction, state: &state)
