@@ -75,9 +75,24 @@ public struct ImageStore: Sendable {
         }.sorted { $0.name < $1.name }
     }
 
-    /// The image called `name`; the error lists the names that exist.
+    /// The image called `name` (or `name@sha256:...`, which must match, or a bare `sha256:...`);
+    /// the error lists the names that exist.
     public func resolve(_ name: String) throws -> NamedImage {
         let all = try images()
+        if let at = name.firstIndex(of: "@") ?? (name.hasPrefix("sha256:") ? name.startIndex : nil) {
+            let digestText = name[at] == "@" ? String(name[name.index(after: at)...]) : name
+            let digest = try Digest(digestText)
+            let wanted = name[at] == "@" ? String(name[..<at]) : nil
+            if let found = all.first(where: { $0.manifest.digest == digest && (wanted == nil || $0.name.rawValue == wanted || $0.name.repository == wanted) }) {
+                return found
+            }
+            if wanted == nil, blobs.contains(digest) {
+                _ = try manifest(digest)   // a manifest we can use, not any blob
+                let unnamed = try ImageName("sha256-" + digest.encoded.prefix(12))
+                return NamedImage(name: unnamed, manifest: Descriptor(mediaType: .ociManifest, digest: digest, size: try blobs.size(digest)))
+            }
+            throw ReeError(.notFound, "image '\(name)' not found: no stored image \(wanted.map { "'\($0)' " } ?? "")has manifest \(digest)")
+        }
         if let found = all.first(where: { $0.name.rawValue == name }) { return found }
         if !name.contains(":"), let found = all.first(where: { $0.name.rawValue == name + ":latest" }) { return found }
         let available = all.map(\.name.rawValue).joined(separator: ", ")

@@ -63,6 +63,17 @@ import Testing
         #expect(error?.message.contains("testimage") == true)
     }
 
+    @Test func imagesResolveByNameAndDigest() throws {
+        let store = try makeStore()
+        let d = try makeTestImage(in: store, name: "pinned")
+        #expect(try store.resolve("pinned@\(d.digest)").manifest.digest == d.digest)
+        #expect(try store.resolve(d.digest.description).manifest.digest == d.digest)
+        let other = Digest.sha256(of: Array("other".utf8))
+        let error = #expect(throws: ReeError.self) { try store.resolve("pinned@\(other)") }
+        #expect(error?.code == .notFound)
+        #expect(throws: ReeError.self) { try store.resolve("pinned@sha256:bad") }
+    }
+
     @Test func legacyDockerSaveArchiveImports() throws {
         let store = try makeStore()
         let dir = try makeTemporaryDirectory()
