@@ -63,7 +63,7 @@ import Testing
             task.cancel()
             let run = try await task.value
             #expect(run.result.signal == SIGKILL)
-            #expect(ContinuousClock.now - start < .seconds(40))   // the sleep is 100 s; loaded CI machines are slow
+            #expect(ContinuousClock.now - start < .seconds(100))   // killed before the 100 s sleep ends, however loaded the machine
         }
     }
 }

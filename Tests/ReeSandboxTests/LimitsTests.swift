@@ -28,7 +28,7 @@ import Testing
             #expect(run.result.timedOut)
             #expect(run.result.exitCode == nil)
             #expect(run.result.signal == SIGKILL)
-            #expect(elapsed >= .seconds(2) && elapsed < .seconds(40), "\(elapsed)")   // the sleep is 987654... s
+            #expect(elapsed >= .seconds(2) && elapsed < .seconds(3600), "\(elapsed)")   // killed long before the sleep (987654... s) ends
             #expect(hostProcesses(containing: "sleep\0\(marker)").isEmpty)
         }
     }
