@@ -1,0 +1,96 @@
+/// Stanzas of `Field: value` lines separated by blank lines, as dpkg's status file, Debian
+/// copyright files and Python's METADATA (its header part) write them; also apk's `K:value` form.
+struct ControlFile {
+    struct Stanza {
+        /// Lower-cased field name → value (continuation lines joined with "\n"); the first wins.
+        var fields: [String: String] = [:]
+        /// Every value of a field that may repeat (`Classifier`, DEP-5 `License`), in order.
+        var all: [String: [String]] = [:]
+        /// 1-based line of the stanza's first field.
+        var line: Int = 0
+        /// apk's keys are case-sensitive (`P` name, `p` provides); RFC 822 field names are not.
+        var caseSensitive = false
+
+        subscript(_ name: String) -> String? { fields[caseSensitive ? name : name.lowercased()] }
+        func values(_ name: String) -> [String] { all[caseSensitive ? name : name.lowercased()] ?? [] }
+    }
+
+    var stanzas: [Stanza] = []
+    /// Lines that are not fields, as "line N: reason".
+    var problems: [String] = []
+    /// The text did not end with a newline (a file cut short, or written by hand).
+    var endsMidLine = false
+
+    enum Syntax {
+        /// `Name: value`, continuation lines start with a space or tab (RFC 822 style).
+        case rfc822
+        /// `K:value` with a one-letter key, no continuation lines (apk's installed database).
+        case apk
+    }
+
+    /// Parses `bytes`; with `headerOnly` it stops at the first blank line (a METADATA's body follows).
+    init(_ bytes: [UInt8], syntax: Syntax = .rfc822, headerOnly: Bool = false) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        endsMidLine = !bytes.isEmpty && bytes.last != UInt8(ascii: "\n")
+        var current = Stanza(caseSensitive: syntax == .apk)
+        var lastKey: String?
+        var lineNumber = 0
+        func finish() {
+            if !current.fields.isEmpty { stanzas.append(current) }
+            current = Stanza(caseSensitive: syntax == .apk)
+            lastKey = nil
+        }
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                finish()
+                if headerOnly && !stanzas.isEmpty { return }
+                continue
+            }
+            if line.contains("\u{0}") || line.contains("\u{FFFD}") {
+                note(lineNumber, "binary data where text was expected")
+                lastKey = nil
+                continue
+            }
+            if syntax == .rfc822, let first = line.first, first == " " || first == "\t" {
+                guard let key = lastKey else {
+                    note(lineNumber, "continuation line outside a field")
+                    continue
+                }
+                let rest = line.dropFirst()
+                let piece = rest == "." ? "" : String(rest)
+                current.fields[key, default: ""] += "\n" + piece
+                if var list = current.all[key], !list.isEmpty {
+                    list[list.count - 1] += "\n" + piece
+                    current.all[key] = list
+                }
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+                note(lineNumber, "not a 'Field: value' line")
+                lastKey = nil
+                continue
+            }
+            let key = syntax == .apk ? String(line[..<colon]) : line[..<colon].lowercased()
+            if syntax == .apk && key.count != 1 || key.contains(" ") {
+                note(lineNumber, "not a 'Field: value' line")
+                lastKey = nil
+                continue
+            }
+            var value = line[line.index(after: colon)...]
+            if syntax == .rfc822 { while value.first == " " || value.first == "\t" { value = value.dropFirst() } }
+            if current.fields.isEmpty { current.line = lineNumber }
+            let v = String(value).trimmed(" \t")
+            if current.fields[key] == nil { current.fields[key] = v }
+            current.all[key, default: []].append(v)
+            lastKey = key
+        }
+        finish()
+    }
+
+    private mutating func note(_ line: Int, _ reason: String) {
+        problems.append("line \(line): \(reason)")
+    }
+}
