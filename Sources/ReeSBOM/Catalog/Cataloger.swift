@@ -74,7 +74,12 @@ final class CatalogRun<Root: RootFileSystem> {
     /// reported and gives nil too.
     func read(_ path: String) -> [UInt8]? {
         do {
-            return try root.readFile(path, limit: configuration.fileSizeLimit)
+            guard let real = try root.resolve(path), let kind = try root.kind(real) else { return nil }
+            guard kind == .regular else {
+                report(path, "not a regular file")
+                return nil
+            }
+            return try root.contents(real, limit: configuration.fileSizeLimit)
         } catch {
             report(path, "cannot read: \(error)")
             return nil

@@ -83,9 +83,19 @@ enum LicenseNames {
             if !n.isEmpty { names.append(n) }
             current = ""
         }
+        var inException = false
         for word in field.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" || $0 == "," }) {
             let w = word.lowercased()
-            if w == "or" || w == "and" || w == "with" || w == "|" || w == "&" { flush() } else { current += (current.isEmpty ? "" : " ") + word }
+            if w == "or" || w == "and" || w == "|" || w == "&" {
+                flush()
+                inException = false
+            } else if w == "with" {
+                // "GPL-3+ with Bison exception": the exception is not a license of its own.
+                flush()
+                inException = true
+            } else if !inException {
+                current += (current.isEmpty ? "" : " ") + word
+            }
         }
         flush()
         return names.map(license)
