@@ -49,7 +49,7 @@ struct ControlFile {
                 if headerOnly && !stanzas.isEmpty { return }
                 continue
             }
-            if line.contains("\u{0}") || line.contains("\u{FFFD}") {
+            if line.unicodeScalars.contains(where: { $0 == "\u{0}" || $0 == "\u{FFFD}" }) {
                 note(lineNumber, "binary data where text was expected")
                 lastKey = nil
                 continue

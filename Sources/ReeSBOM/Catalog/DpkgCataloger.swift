@@ -69,8 +69,7 @@ struct DpkgCataloger<Root: RootFileSystem> {
     private func licenses(of package: String) -> [License] {
         let path = "usr/share/doc/\(package)/copyright"
         guard let bytes = run.read(path) else { return [] }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("Format:") || text.hasPrefix("Format-Specification:") {
+        if bytes.starts(with: Array("Format:".utf8)) || bytes.starts(with: Array("Format-Specification:".utf8)) {
             var found: [License] = []
             for stanza in ControlFile(bytes).stanzas {
                 for value in stanza.values("License") {
@@ -81,7 +80,7 @@ struct DpkgCataloger<Root: RootFileSystem> {
             }
             if !found.isEmpty { return found.normalized() }
         }
-        return LicenseNames.licenses(inText: text)
+        return LicenseNames.licenses(inText: bytes)
     }
 }
 

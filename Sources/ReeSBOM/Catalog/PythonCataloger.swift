@@ -64,7 +64,7 @@ struct PythonCataloger<Root: RootFileSystem> {
             return LicenseNames.licenses(inExpression: field).normalized()
         }
         if let field = header["License"], field.contains("\n") {
-            return LicenseNames.licenses(inText: field)
+            return LicenseNames.licenses(inText: Array(field.utf8))
         }
         return []
     }

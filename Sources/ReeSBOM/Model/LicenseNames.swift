@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Maps the license names packages write (Debian's DEP-5 short names, Python classifiers, npm
 /// fields, the files in `/usr/share/common-licenses`) and well-known license texts to SPDX ids.
 /// Every id here is in the SPDX license list (the CycloneDX schema rejects any other `id`).
@@ -101,39 +105,79 @@ enum LicenseNames {
         return names.map(license)
     }
 
-    /// SPDX ids recognised in a license text that is not in DEP-5 form (or in a DEP-5 file's
-    /// paragraphs): references to `/usr/share/common-licenses/NAME` and well-known wordings.
-    static func licenses(inText text: String) -> [License] {
+    /// SPDX ids recognised in a license text that is not in DEP-5 form: references to
+    /// `/usr/share/common-licenses/NAME` and well-known wordings. Works on bytes: copyright files
+    /// are long and many, and this runs once per Debian package.
+    static func licenses(inText bytes: [UInt8]) -> [License] {
+        let flat = collapsingWhitespace(bytes)
         var found = Set<String>()
-        var rest = Substring(text)
-        let marker = "/usr/share/common-licenses/"
-        while let range = rest.range(of: marker) {
-            let name = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "+" }
-            let cleaned = String(name).trimmed(".")
-            if let id = spdxID(cleaned) {
-                // "version 2 of the License, or (at your option) any later version" makes it -or-later.
-                if id.hasSuffix("-only"), text.contains("any later version") {
-                    found.insert(String(id.dropLast("-only".count)) + "-or-later")
-                } else {
-                    found.insert(id)
-                }
+        let laterVersion = find(Array("any later version".utf8), in: flat) != nil
+        let marker = Array("/usr/share/common-licenses/".utf8)
+        var from = 0
+        while let start = find(marker, in: flat, from: from) {
+            let end = start + marker.count
+            let name = flat[end...].prefix { b in
+                (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 46 || b == 43
             }
-            rest = rest[range.upperBound...]
+            if let id = spdxID(String(decoding: name, as: UTF8.self).trimmed(".")) {
+                // "version 2 of the License, or (at your option) any later version" makes it -or-later.
+                found.insert(id.hasSuffix("-only") && laterVersion ? String(id.dropLast("-only".count)) + "-or-later" : id)
+            }
+            from = end
         }
-        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        if flat.contains("Permission is hereby granted, free of charge, to any person obtaining a copy") { found.insert("MIT") }
-        if flat.contains("Licensed under the Apache License, Version 2.0") || flat.contains("Apache License Version 2.0, January 2004") {
-            found.insert("Apache-2.0")
-        }
-        if flat.contains("Redistribution and use in source and binary forms, with or without modification, are permitted") {
-            found.insert(flat.contains("endorse or promote products") ? "BSD-3-Clause" : "BSD-2-Clause")
-        }
-        if flat.contains("Altered source versions must be plainly marked as such") { found.insert("Zlib") }
-        if flat.contains("Mozilla Public License Version 2.0") || flat.contains("Mozilla Public License, v. 2.0") { found.insert("MPL-2.0") }
-        if flat.contains("Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted") {
-            found.insert("ISC")
+        for (wording, id) in wordings where find(wording, in: flat) != nil {
+            if id == "BSD-3-Clause" || id == "BSD-2-Clause" {
+                found.insert(find(Array("endorse or promote products".utf8), in: flat) != nil ? "BSD-3-Clause" : "BSD-2-Clause")
+            } else {
+                found.insert(id)
+            }
         }
         return found.sorted().map(License.spdx)
+    }
+
+    private static let wordings: [([UInt8], String)] = [
+        ("Permission is hereby granted, free of charge, to any person obtaining a copy", "MIT"),
+        ("Licensed under the Apache License, Version 2.0", "Apache-2.0"),
+        ("Apache License Version 2.0, January 2004", "Apache-2.0"),
+        ("Redistribution and use in source and binary forms, with or without modification, are permitted", "BSD-3-Clause"),
+        ("Altered source versions must be plainly marked as such", "Zlib"),
+        ("Mozilla Public License Version 2.0", "MPL-2.0"),
+        ("Mozilla Public License, v. 2.0", "MPL-2.0"),
+        ("Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted", "ISC"),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    /// The offset of the first `needle` in `haystack` at or after `from`.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                guard let hb = h.baseAddress, let nb = n.baseAddress else { return nil }
+                var i = from
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first && memcmp(hb + i, nb, n.count) == 0 { return i }
+                    i += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Runs of whitespace (including line breaks) become one space, so wordings match across lines.
+    private static func collapsingWhitespace(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var space = false
+        for b in bytes {
+            if b == 32 || b == 9 || b == 10 || b == 13 {
+                if !space && !out.isEmpty { out.append(32) }
+                space = true
+            } else {
+                out.append(b)
+                space = false
+            }
+        }
+        return out
     }
 }
 
