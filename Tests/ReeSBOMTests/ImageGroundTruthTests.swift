@@ -8,9 +8,13 @@ import Testing
     /// One REE_HOME with debian_bookworm and python_3_11 (about 25 s and 60 s to bootstrap).
     static let home: Result<String, Error> = Result {
         let home = try makeTemporaryDirectory(prefix: "ree-sbom-images")
+        homeToRemove = home
+        // The store holds about 600 MB of blobs and unpacked layers: gone when the test process ends.
+        atexit { if let home = ImageGroundTruthTests.homeToRemove { try? FileManager.default.removeItem(atPath: home) } }
         for name in ["debian_bookworm", "python_3_11"] { try ReeBinary.check(["image", "bootstrap", name], home: home) }
         return home
     }
+    nonisolated(unsafe) static var homeToRemove: String?
 
     func bootstrapped() throws -> String {
         try Requirements.root()
@@ -90,6 +94,41 @@ import Testing
             let fromTar = try ReeBinary.check(["sbom", dir + "/d.tar", "--format", format], home: home)
             #expect(stored == fromTar, "\(format)")
         }
+    }
+
+    /// Bad metadata in a built layer, end to end: `ree build -o` and `ree sbom` warn on stderr, keep
+    /// stdout clean JSON, note the file in both documents, and still list everything else.
+    @Test func brokenMetadataInABuiltLayerIsWarnedAboutAndNoted() throws {
+        let home = try bootstrapped()
+        let context = try makeTemporaryDirectory(prefix: "ree-sbom-ctx")
+        try Tree.write(Array("""
+            FROM python_3_11
+            COPY broken /var/lib/dpkg/status.d/broken
+            COPY METADATA /usr/local/lib/python3.11/dist-packages/nover-1.0.dist-info/METADATA
+            COPY package.json /app/node_modules/bin/package.json
+
+            """.utf8), to: context + "/Dockerfile")
+        try Tree.write(Array("Package: broken\nStatus: install ok inst".utf8), to: context + "/broken")
+        try Tree.write(Array("Metadata-Version: 2.1\nName: nover\n".utf8), to: context + "/METADATA")
+        try Tree.write([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff], to: context + "/package.json")
+        let out = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        let build = try ReeBinary.run(["build", context, "-t", "sbom-broken", "-o", out + "/b.tar"], home: home)
+        #expect(build.succeeded, "\(build.stderr)")
+        #expect(build.stderr.contains("/var/lib/dpkg/status.d/broken"), "\(build.stderr)")
+
+        let sbom = try ReeBinary.run(["sbom", "sbom-broken"], home: home)
+        #expect(sbom.succeeded)
+        for path in ["/var/lib/dpkg/status.d/broken", "/usr/local/lib/python3.11/dist-packages/nover-1.0.dist-info/METADATA",
+                     "/app/node_modules/bin/package.json"] {
+            #expect(sbom.stderr.contains("warning: could not read \(path):"), "\(path) in \(sbom.stderr)")
+            #expect(sbom.stdout.contains("\(path):"), "\(path) noted in the document")
+        }
+        let bom = try JSON.object(Array(sbom.stdout.utf8))
+        #expect(try components(sbom.stdout, type: "pypi")["nover"] == "")
+        #expect(try components(sbom.stdout, type: "deb").count == (try components(try ReeBinary.check(["sbom", "python_3_11"], home: home), type: "deb")).count)
+        #expect(bom["bomFormat"] as? String == "CycloneDX")
+        try Validators.checkCycloneDX(Array(sbom.stdout.utf8))
+        try Validators.checkSPDX(try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/b.spdx.json"))))
     }
 
     @Test func buildWritesBothSBOMsBesideTheArchive() throws {
