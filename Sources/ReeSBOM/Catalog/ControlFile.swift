@@ -29,8 +29,9 @@ struct ControlFile {
     }
 
     /// Parses `bytes`; with `headerOnly` it stops at the first blank line (a METADATA's body follows).
+    /// Lines are cut on bytes and decoded one by one: a line that is not UTF-8 or holds a NUL is a
+    /// problem of its own, and the lines around it still count.
     init(_ bytes: [UInt8], syntax: Syntax = .rfc822, headerOnly: Bool = false) {
-        let text = String(decoding: bytes, as: UTF8.self)
         endsMidLine = !bytes.isEmpty && bytes.last != UInt8(ascii: "\n")
         var current = Stanza(caseSensitive: syntax == .apk)
         var lastKey: String?
@@ -40,27 +41,32 @@ struct ControlFile {
             current = Stanza(caseSensitive: syntax == .apk)
             lastKey = nil
         }
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), colonByte = UInt8(ascii: ":")
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            var line = bytes[start..<end]
+            start = end + 1
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.last == "\r" { line = line.dropLast() }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.allSatisfy({ $0 == space || $0 == tab }) {
                 finish()
                 if headerOnly && !stanzas.isEmpty { return }
                 continue
             }
-            if line.unicodeScalars.contains(where: { $0 == "\u{0}" || $0 == "\u{FFFD}" }) {
+            guard !line.contains(0), String(validating: line, as: UTF8.self) != nil else {
                 note(lineNumber, "binary data where text was expected")
                 lastKey = nil
                 continue
             }
-            if syntax == .rfc822, let first = line.first, first == " " || first == "\t" {
+            if syntax == .rfc822, let first = line.first, first == space || first == tab {
                 guard let key = lastKey else {
                     note(lineNumber, "continuation line outside a field")
                     continue
                 }
                 let rest = line.dropFirst()
-                let piece = rest == "." ? "" : String(rest)
+                let piece = rest.elementsEqual([UInt8(ascii: ".")]) ? "" : String(decoding: rest, as: UTF8.self)
                 current.fields[key, default: ""] += "\n" + piece
                 if var list = current.all[key], !list.isEmpty {
                     list[list.count - 1] += "\n" + piece
@@ -68,21 +74,23 @@ struct ControlFile {
                 }
                 continue
             }
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+            guard let colon = line.firstIndex(of: colonByte), colon != line.startIndex else {
                 note(lineNumber, "not a 'Field: value' line")
                 lastKey = nil
                 continue
             }
-            let key = syntax == .apk ? String(line[..<colon]) : line[..<colon].lowercased()
-            if syntax == .apk && key.count != 1 || key.contains(" ") {
+            let rawKey = String(decoding: line[..<colon], as: UTF8.self)
+            let key = syntax == .apk ? rawKey : rawKey.lowercased()
+            if syntax == .apk && line.distance(from: line.startIndex, to: colon) != 1 || line[..<colon].contains(space) {
                 note(lineNumber, "not a 'Field: value' line")
                 lastKey = nil
                 continue
             }
-            var value = line[line.index(after: colon)...]
-            if syntax == .rfc822 { while value.first == " " || value.first == "\t" { value = value.dropFirst() } }
+            var value = line[(colon + 1)...]
+            if syntax == .rfc822 { while value.first == space || value.first == tab { value = value.dropFirst() } }
+            while value.last == space || value.last == tab { value = value.dropLast() }
             if current.fields.isEmpty { current.line = lineNumber }
-            let v = String(value).trimmed(" \t")
+            let v = String(decoding: value, as: UTF8.self)
             if current.fields[key] == nil { current.fields[key] = v }
             current.all[key, default: []].append(v)
             lastKey = key
