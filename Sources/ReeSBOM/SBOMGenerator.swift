@@ -2,26 +2,6 @@ import ReeLayers
 import ReeOCI
 import ReeOS
 
-/// Both SBOMs of one image, and what they were made from.
-public struct SBOMDocuments: Sendable {
-    /// CycloneDX 1.6 JSON.
-    public let cycloneDX: [UInt8]
-    /// SPDX 2.3 JSON.
-    public let spdx: [UInt8]
-    public let catalog: Catalog
-    public var packages: [Package] { catalog.packages }
-    /// One line per file that could not be read: "PATH: reason".
-    public var warnings: [String] { catalog.unreadable.map(\.description) }
-}
-
-/// The SBOM formats ree writes.
-public enum SBOMFormat: String, Sendable, CaseIterable {
-    case cyclonedx, spdx
-
-    /// The file name suffix: `IMAGE.cdx.json`, `IMAGE.spdx.json` (the formats' own recommendations).
-    public var fileSuffix: String { self == .cyclonedx ? ".cdx.json" : ".spdx.json" }
-}
-
 /// Makes the SBOMs of a stored image: catalogs the merged view of its unpacked layers in place,
 /// then writes CycloneDX and SPDX. Deterministic: the same image gives the same bytes.
 public struct SBOMGenerator: Sendable {

@@ -1,20 +1,5 @@
 import ReeOS
 
-/// What the catalogers found in one root filesystem.
-public struct Catalog: Sendable, Hashable {
-    public var os: OSRelease?
-    /// Sorted by ecosystem, name, version, location.
-    public var packages: [Package]
-    /// Files that could not be read, or only in part; sorted.
-    public var unreadable: [UnreadableFile]
-
-    public init(os: OSRelease?, packages: [Package], unreadable: [UnreadableFile]) {
-        self.os = os
-        self.packages = packages
-        self.unreadable = unreadable
-    }
-}
-
 /// Finds the packages in a root filesystem: dpkg (`/var/lib/dpkg/status`, `status.d/*`), apk
 /// (`/lib/apk/db/installed`), Python (`*.dist-info`, `*.egg-info`, `*.egg` in every
 /// `site-packages` and `dist-packages`) and npm (`node_modules/**/package.json`).

@@ -50,31 +50,3 @@ public struct Package: Hashable, Sendable, Codable {
             < (b.ecosystem, b.normalizedName, b.version, b.location, b.architecture ?? "")
     }
 }
-
-/// A license: an SPDX id when we recognise it, else the name as the package wrote it.
-public enum License: Hashable, Sendable, Codable, Comparable {
-    case spdx(String)
-    case named(String)
-
-    public var text: String {
-        switch self {
-        case .spdx(let id): return id
-        case .named(let name): return name
-        }
-    }
-}
-
-/// A file a cataloger could not read (or read only in part), and why.
-public struct UnreadableFile: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
-    /// Absolute in the image.
-    public let path: String
-    public let reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
-    public static func < (a: UnreadableFile, b: UnreadableFile) -> Bool { (a.path, a.reason) < (b.path, b.reason) }
-}

@@ -118,16 +118,6 @@ public enum CycloneDXWriter {
     }
 }
 
-/// The tool that wrote a document.
-public struct SBOMTool: Sendable, Hashable {
-    public var name: String
-    public var version: String
-    public init(name: String = "ree", version: String) {
-        self.name = name
-        self.version = version
-    }
-}
-
 /// Unique, stable references for packages: the purl, with `#location` added where two packages share it.
 struct BOMReferences {
     let refs: [String]
