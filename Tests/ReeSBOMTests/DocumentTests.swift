@@ -78,7 +78,7 @@ import Testing
             try Requirements.missing("the SBOM validators")
             return
         }
-        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-validate")
+        let dir = try Scratch.directory("ree-sbom-validate")
         try Tree.write(Array(#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "x"}]}"#.utf8), to: dir + "/bad.cdx.json")
         try Tree.write(Array(Validators.cycloneDXScript.utf8), to: dir + "/validate.py")
         #expect(try !Shell.run([python, dir + "/validate.py", dir + "/bad.cdx.json"]).succeeded)

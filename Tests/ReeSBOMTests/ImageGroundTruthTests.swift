@@ -7,14 +7,10 @@ import Testing
 @Suite struct ImageGroundTruthTests {
     /// One REE_HOME with debian_bookworm and python_3_11 (about 25 s and 60 s to bootstrap).
     static let home: Result<String, Error> = Result {
-        let home = try makeTemporaryDirectory(prefix: "ree-sbom-images")
-        homeToRemove = home
-        // The store holds about 600 MB of blobs and unpacked layers: gone when the test process ends.
-        atexit { if let home = ImageGroundTruthTests.homeToRemove { try? FileManager.default.removeItem(atPath: home) } }
+        let home = try Scratch.directory("images")
         for name in ["debian_bookworm", "python_3_11"] { try ReeBinary.check(["image", "bootstrap", name], home: home) }
         return home
     }
-    nonisolated(unsafe) static var homeToRemove: String?
 
     func bootstrapped() throws -> String {
         try Requirements.root()
@@ -77,7 +73,7 @@ import Testing
 
     @Test func theSPDXDocumentOfARealImageValidates() throws {
         let home = try bootstrapped()
-        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        let dir = try Scratch.directory("ree-sbom-out")
         try ReeBinary.check(["sbom", "python_3_11", "--format", "spdx", "-o", dir + "/p.spdx.json"], home: home)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/p.spdx.json")))
         try Validators.checkSPDX(bytes)
@@ -87,7 +83,7 @@ import Testing
 
     @Test func anExportedTarballGivesTheSameSBOMAsTheStoredImage() throws {
         let home = try bootstrapped()
-        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        let dir = try Scratch.directory("ree-sbom-out")
         try ReeBinary.check(["image", "export", "debian_bookworm", "-o", dir + "/d.tar"], home: home)
         for format in ["cyclonedx", "spdx"] {
             let stored = try ReeBinary.check(["sbom", "debian_bookworm", "--format", format], home: home)
@@ -100,7 +96,7 @@ import Testing
     /// stdout clean JSON, note the file in both documents, and still list everything else.
     @Test func brokenMetadataInABuiltLayerIsWarnedAboutAndNoted() throws {
         let home = try bootstrapped()
-        let context = try makeTemporaryDirectory(prefix: "ree-sbom-ctx")
+        let context = try Scratch.directory("ree-sbom-ctx")
         try Tree.write(Array("""
             FROM python_3_11
             COPY broken /var/lib/dpkg/status.d/broken
@@ -111,7 +107,7 @@ import Testing
         try Tree.write(Array("Package: broken\nStatus: install ok inst".utf8), to: context + "/broken")
         try Tree.write(Array("Metadata-Version: 2.1\nName: nover\n".utf8), to: context + "/METADATA")
         try Tree.write([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff], to: context + "/package.json")
-        let out = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        let out = try Scratch.directory("ree-sbom-out")
         let build = try ReeBinary.run(["build", context, "-t", "sbom-broken", "-o", out + "/b.tar"], home: home)
         #expect(build.succeeded, "\(build.stderr)")
         #expect(build.stderr.contains("/var/lib/dpkg/status.d/broken"), "\(build.stderr)")
@@ -133,10 +129,10 @@ import Testing
 
     @Test func buildWritesBothSBOMsBesideTheArchive() throws {
         let home = try bootstrapped()
-        let context = try makeTemporaryDirectory(prefix: "ree-sbom-ctx")
+        let context = try Scratch.directory("ree-sbom-ctx")
         try Tree.write(Array("FROM python_3_11\nCOPY hello.txt /hello.txt\n".utf8), to: context + "/Dockerfile")
         try Tree.write(Array("hi\n".utf8), to: context + "/hello.txt")
-        let out = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        let out = try Scratch.directory("ree-sbom-out")
         try ReeBinary.check(["build", context, "-t", "sbom-app", "-o", out + "/app.tar"], home: home)
         let cdx = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/app.cdx.json")))
         let spdx = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/app.spdx.json")))

@@ -5,10 +5,28 @@ import ReeSBOM
 import ReeTestSupport
 import Testing
 
+/// Every directory these tests make lives under one parent per test process, removed when the
+/// process exits (the image store alone holds about 600 MB).
+enum Scratch {
+    nonisolated(unsafe) private static var parent: String?
+    private static let root: Result<String, Error> = Result {
+        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-tests")
+        parent = dir
+        atexit { if let dir = Scratch.parent { try? FileManager.default.removeItem(atPath: dir) } }
+        return dir
+    }
+
+    static func directory(_ prefix: String) throws -> String {
+        let dir = try root.get() + "/" + prefix + "." + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
 /// Crafted root filesystems: (relative path, content) pairs written under a fresh directory.
 enum Tree {
     static func make(_ files: [String: String], binary: [String: [UInt8]] = [:]) throws -> String {
-        let root = try makeTemporaryDirectory(prefix: "ree-sbom-tree")
+        let root = try Scratch.directory("ree-sbom-tree")
         try write(files, binary: binary, into: root)
         return root
     }
@@ -86,7 +104,7 @@ enum Validators {
             try Requirements.missing("cyclonedx-python-lib (run scripts/test, or pip install 'cyclonedx-python-lib[json-validation]')", sourceLocation: sourceLocation)
             return
         }
-        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-validate")
+        let dir = try Scratch.directory("ree-sbom-validate")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Tree.write(bytes, to: dir + "/bom.cdx.json")
         try Tree.write(Array(cycloneDXScript.utf8), to: dir + "/validate.py")
@@ -100,7 +118,7 @@ enum Validators {
             try Requirements.missing("pyspdxtools (run scripts/test, or pip install spdx-tools)", sourceLocation: sourceLocation)
             return
         }
-        let dir = try makeTemporaryDirectory(prefix: "ree-sbom-validate")
+        let dir = try Scratch.directory("ree-sbom-validate")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Tree.write(bytes, to: dir + "/doc.spdx.json")
         let r = try Shell.run([tool, "-i", dir + "/doc.spdx.json"])
