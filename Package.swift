@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Module graph (a module imports only modules listed before it):
 /// CReeShim, CArchive, CCrypto, CSeccomp → ReeOS → ReeArchive → ReeOCI → ReeLayers
-/// → ReeSandbox, ReeDockerfile → ReeBuild → ree.
+/// → ReeSandbox, ReeDockerfile, ReeSBOM → ReeBuild → ree.
 let package = Package(
     name: "ree",
     products: [
@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "ReeLayers", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "CReeShim"]),
         .target(name: "ReeSandbox", dependencies: ["ReeOS", "CReeShim", "CSeccomp"]),
         .target(name: "ReeDockerfile"),
+        .target(name: "ReeSBOM", dependencies: ["ReeOS", "ReeOCI", "ReeLayers"]),
         .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile"]),
         .executableTarget(name: "ree", dependencies: [
-            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS",
+            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS", "ReeSBOM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -42,6 +43,7 @@ let package = Package(
         .testTarget(name: "ReeSandboxTests", dependencies: ["ReeSandbox", "ReeTestSupport"]),
         .testTarget(name: "ReeDockerfileTests", dependencies: ["ReeDockerfile"]),
         .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport"]),
+        .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
     ]
 )

@@ -49,3 +49,16 @@ host_apt_sources() {
     grep -qs 'debian-archive-keyring' "$f" && echo "$f"
   done
 }
+
+# SBOM validators for the ReeSBOM tests: cyclonedx-python-lib (JSON schema validation) and
+# spdx-tools (pyspdxtools), in a venv under .build-venv/ so the system Python stays untouched.
+# The tests look there (or in $REE_SBOM_VALIDATORS, or on PATH).
+install_sbom_validators() {
+  local venv="$REPO/.build-venv"
+  if [[ -x $venv/bin/pyspdxtools ]] && "$venv/bin/python3" -c 'import cyclonedx.validation.json, jsonschema' 2>/dev/null; then
+    return
+  fi
+  echo "==> installing the SBOM validators into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check 'cyclonedx-python-lib[json-validation]>=8,<12' 'spdx-tools>=0.8,<0.9'
+}

@@ -5,6 +5,7 @@ import ReeBuild
 import ReeOCI
 import ReeOS
 import ReeSandbox
+import ReeSBOM
 
 /// `ree build CONTEXT`: a Dockerfile to an OCI image, every RUN in the rootless sandbox.
 struct BuildCommand: AsyncParsableCommand {
@@ -46,7 +47,10 @@ struct BuildCommand: AsyncParsableCommand {
         options.compression = compression.value
         options.stepTimeout = .seconds(stepTimeout)
         let result = try await Builder(store: store, options: options, log: BuildLog { Context.log($0) }).build()
-        if let output { try store.exportArchive(result.image.name.rawValue, toPath: output) }
+        if let output {
+            try store.exportArchive(result.image.name.rawValue, toPath: output)
+            try SBOMCommand.write(for: result, store: store, besideArchive: output)
+        }
         print("\(result.image.name) \(result.image.manifest.digest)")
     }
 
