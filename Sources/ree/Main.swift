@@ -36,7 +36,7 @@ struct Ree: AsyncParsableCommand {
         commandName: "ree",
         abstract: "Build reproducible execution environments: OCI images from Dockerfiles, without Docker.",
         version: ReeVersion.current,
-        subcommands: [ImageCommand.self]
+        subcommands: [ImageCommand.self, ServeCommand.self]
     )
 }
 
