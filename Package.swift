@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "ReeAPITests", dependencies: [
             "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ]
 )

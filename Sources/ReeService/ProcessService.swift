@@ -37,8 +37,9 @@ public actor ProcessService {
     private var running: [ProcessID: Task<Void, Never>] = [:]
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var started = false
-    private let queueLength = Gauge(label: "ree_process_queue_length")
-    private let runningGauge = Gauge(label: "ree_processes_running")
+    // Made at each use, not once: the metrics system may be bootstrapped after this service exists.
+    private var queueLength: Gauge { Gauge(label: "ree_process_queue_length") }
+    private var runningGauge: Gauge { Gauge(label: "ree_processes_running") }
 
     public nonisolated var processesDirectory: String { configuration.home + "/processes" }
     /// Where uploads are written while they arrive; on the same filesystem as `processes/`, so they can be renamed into place.

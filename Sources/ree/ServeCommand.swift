@@ -45,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "ree.serve")
+        ReeMetrics.bootstrap()
 
         let home = ImageStore.defaultHome(environment: env)
         let store = try ImageStore(home: home)
