@@ -17,7 +17,6 @@ struct AuthMiddleware: RouterMiddleware {
         guard let user = await authenticator.authenticate(authorization: request.headers[.authorization]) else {
             throw APIError(.unauthorized, "authentication required", headers: [.wwwAuthenticate: authenticator.challenge])
         }
-        var context = context
         context.user = user
         return try await next(request, context)
     }

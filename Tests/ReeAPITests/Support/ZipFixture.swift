@@ -22,13 +22,15 @@ enum ZipFixture {
             case .zeros(let name, let bytes): spec.append(["kind": "zeros", "name": name, "size": bytes])
             }
         }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-        try Shell.check(["python3", "-c", script, path, json])
+        let specPath = path + ".spec.json"
+        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
+        defer { try? FileManager.default.removeItem(atPath: specPath) }
+        try Shell.check(["python3", "-c", script, path, specPath])
     }
 
     private static let script = #"""
 import json, sys, zipfile
-path, spec = sys.argv[1], json.loads(sys.argv[2])
+path, spec = sys.argv[1], json.load(open(sys.argv[2]))
 with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
     for e in spec:
         if e["kind"] == "file":
