@@ -41,7 +41,8 @@ enum OpenAPIDocument {
                   "tag": {
                     "type": "string",
                     "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none."
+                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
+                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
                   },
                   "dockerfile": {
                     "type": "string",
@@ -133,7 +134,8 @@ enum OpenAPIDocument {
                   "tag": {
                     "type": "string",
                     "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none."
+                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
+                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
                   }
                 }
               },
@@ -220,7 +222,8 @@ enum OpenAPIDocument {
                   "tag": {
                     "type": "string",
                     "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none."
+                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
+                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
                   }
                 }
               },
@@ -307,7 +310,8 @@ enum OpenAPIDocument {
                   "tag": {
                     "type": "string",
                     "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none."
+                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
+                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
                   }
                 }
               },
