@@ -70,12 +70,12 @@ struct AuthTests {
         let htpasswd = try Requirements.tool("htpasswd")
         let dir = try makeTemporaryDirectory(prefix: "ree-htpasswd")
         let file = dir + "/htpasswd"
-        try Shell.check([htpasswd, "-B", "-C", "5", "-b", "-c", file, "erin", "s3cret pass"])
+        try TestCommand.check([htpasswd, "-B", "-C", "5", "-b", "-c", file, "erin", "s3cret pass"])
         #expect(String(decoding: try FileSystem.readFile(file), as: UTF8.self).hasPrefix("erin:$2y$05$"))
         let authenticator = try BasicAuthenticator(htpasswdPath: file)
         #expect(await authenticator.authenticate(authorization: "Basic " + Data("erin:s3cret pass".utf8).base64EncodedString()) == "erin")
         #expect(await authenticator.authenticate(authorization: "Basic " + Data("erin:wrong".utf8).base64EncodedString()) == nil)
-        try Shell.check([htpasswd, "-m", "-b", file, "frank", "md5pass"])
+        try TestCommand.check([htpasswd, "-m", "-b", file, "frank", "md5pass"])
         #expect(throws: ReeError.self) { try BasicAuthenticator(htpasswdPath: file) }
     }
 

@@ -25,7 +25,7 @@ enum ZipFixture {
         let specPath = path + ".spec.json"
         try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
         defer { try? FileManager.default.removeItem(atPath: specPath) }
-        try Shell.check(["python3", "-c", script, path, specPath])
+        try TestCommand.check(["python3", "-c", script, path, specPath])
     }
 
     private static let script = #"""
