@@ -95,9 +95,13 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
         hash.hasPrefix("$2y$") ? "$2b$" + hash.dropFirst(4) : hash
     }
 
+    /// A queue of its own: it gets threads of its own, so bcrypt never waits for (or holds) the
+    /// cooperative pool, which on a 2-core machine has two threads.
+    private static let bcryptQueue = DispatchQueue(label: "ree.auth.bcrypt", attributes: .concurrent)
+
     private static func verifyOffPool(_ password: String, hash: String) async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) }
+            bcryptQueue.async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) }
         }
     }
 

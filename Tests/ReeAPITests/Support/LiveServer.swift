@@ -50,16 +50,18 @@ final class LiveServer: @unchecked Sendable {
     deinit { stop() }
 
     /// SIGKILL: no shutdown code runs, as in a crash.
-    func kill() {
+    func kill() async throws {
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let process = self.process
+        try await onThread { process.waitUntilExit() }
     }
 
+    /// SIGTERM; the wait for the exit happens on a thread of its own, off the cooperative pool.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let process = self.process
+        Thread { process.waitUntilExit() }.start()
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }

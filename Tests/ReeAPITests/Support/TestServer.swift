@@ -93,7 +93,7 @@ enum HTTP {
                         body: Data? = nil, contentType: String? = nil) async throws -> HTTPResult {
         let directory = try makeTemporaryDirectory(prefix: "ree-http")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var argv = ["curl", "-sS", "--max-time", "120", "-X", method, "-o", directory + "/body", "-D", directory + "/headers",
+        var argv = ["curl", "-sS", "--max-time", "60", "-X", method, "-o", directory + "/body", "-D", directory + "/headers",
                     "-w", "%{http_code}", "-H", "Expect:"]
         switch auth {
         case .basic(let user, let password): argv += ["-u", "\(user):\(password)"]
