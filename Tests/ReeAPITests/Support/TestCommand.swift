@@ -5,10 +5,10 @@ import ReeTestSupport
 /// for as long as any other child (a server another test started meanwhile) holds an inherited copy
 /// of its write end; waiting for the process itself cannot.
 enum TestCommand {
-    static func run(_ argv: [String], environment: [String: String]? = nil) throws -> CommandResult {
-        let directory = try makeTemporaryDirectory(prefix: "ree-cmd")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let outPath = directory + "/stdout", errPath = directory + "/stderr"
+    static func run(_ argv: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> CommandResult {
+        let scratch = try makeTemporaryDirectory(prefix: "ree-cmd")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let outPath = scratch + "/stdout", errPath = scratch + "/stderr"
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -17,6 +17,7 @@ enum TestCommand {
         process.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : (Requirements.which(argv[0]) ?? argv[0]))
         process.arguments = Array(argv.dropFirst())
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
