@@ -11,6 +11,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // REST API (ReeAPI, ReeService).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -21,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Our C: syscalls Swift cannot reach, and the clone-to-exec path.
         .target(name: "CReeShim"),
+        // REST API: SQLite for process metadata; OpenSSL's libcrypto for JWT signatures (RS256, ES256).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CReeJOSE", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "ReeOS", dependencies: ["CReeShim", "CCrypto"]),
         .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd"]),
@@ -30,7 +40,22 @@ let package = Package(
         .target(name: "ReeDockerfile"),
         .target(name: "ReeSBOM", dependencies: ["ReeOS", "ReeOCI", "ReeLayers"]),
         .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile"]),
+        .target(name: "ReeService", dependencies: [
+            "ReeOS", "ReeArchive", "CReeShim", "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .target(name: "ReeAPI", dependencies: [
+            "ReeService", "ReeOCI", "ReeOS", "ReeArchive", "CReeJOSE",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "ree", dependencies: [
+            "ReeAPI", "ReeService",
             "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS", "ReeSBOM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -45,5 +70,12 @@ let package = Package(
         .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport"]),
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
+        .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport"]),
+        .testTarget(name: "ReeAPITests", dependencies: [
+            "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -62,3 +62,25 @@ install_sbom_validators() {
   python3 -m venv "$venv"
   "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check 'cyclonedx-python-lib[json-validation]>=8,<12' 'spdx-tools>=0.8,<0.9'
 }
+
+# ---- REST API tests (ReeAPITests) -------------------------------------------------------------
+# htpasswd (apache2-utils) writes the bcrypt users the auth tests read; curl is the tests' HTTP client;
+# httpie runs the API document's examples.
+API_TEST_PACKAGES=(apache2-utils curl httpie python3-pip)
+# From PyPI: schemathesis checks the server against its OpenAPI document; oidc-provider-mock is a
+# real OIDC provider; cryptography signs the tests' own tokens.
+API_PIP_PACKAGES=(schemathesis oidc-provider-mock cryptography)
+
+# Installs the given PyPI packages that python3 cannot import yet (Debian's python needs
+# --break-system-packages; a pyenv or venv python does not).
+install_pip_packages() {
+  local missing=()
+  for p in "$@"; do
+    python3 -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('${p//-/_}') else 1)" 2>/dev/null || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "==> pip installing ${missing[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}" 2>/dev/null \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${missing[@]}"
+  fi
+}
