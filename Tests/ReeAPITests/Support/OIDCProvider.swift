@@ -23,6 +23,8 @@ final class OIDCProvider: @unchecked Sendable {
     deinit { stop() }
 
     func stop() {
+        // Closing stdin ends the helper's wait; SIGTERM is the fallback. Either way it stops its own children.
+        try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
     }
 
@@ -62,7 +64,10 @@ final class OIDCProvider: @unchecked Sendable {
     }
 
     private static let script = #"""
-import base64, hashlib, hmac, http.server, json, socket, subprocess, sys, threading, time, urllib.parse, urllib.request
+import base64, hashlib, hmac, http.server, json, signal, socket, subprocess, sys, threading, time, urllib.parse, urllib.request
+
+# SIGTERM (the test stopping us) unwinds normally, so `finally` blocks stop what we started.
+signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
 
 def b64(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -158,7 +163,8 @@ def mock():
     try:
         sys.stdin.read()
     finally:
-        proc.terminate()
+        proc.kill()  # its server does not stop on SIGTERM
+        proc.wait()
 
 def mock_token(issuer, sub, client_id):
     class NoRedirect(urllib.request.HTTPRedirectHandler):
