@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Our C: syscalls Swift cannot reach, and the clone-to-exec path.
         .target(name: "CReeShim"),
+        // The recorder's C: TLS interception (libssl) and upstream requests (libcurl).
+        .target(name: "CReeProxy", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("curl")]),
 
         .target(name: "ReeOS", dependencies: ["CReeShim", "CCrypto"]),
         .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd"]),
@@ -28,7 +30,8 @@ let package = Package(
         .target(name: "ReeLayers", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "CReeShim"]),
         .target(name: "ReeSandbox", dependencies: ["ReeOS", "CReeShim", "CSeccomp"]),
         .target(name: "ReeDockerfile"),
-        .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile"]),
+        .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
+        .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder"]),
         .executableTarget(name: "ree", dependencies: [
             "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "ReeSandboxTests", dependencies: ["ReeSandbox", "ReeTestSupport"]),
         .testTarget(name: "ReeDockerfileTests", dependencies: ["ReeDockerfile"]),
         .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport"]),
+        .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
     ]
 )
