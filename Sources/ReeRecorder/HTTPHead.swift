@@ -39,8 +39,10 @@ public struct HTTPHead: Sendable, Equatable {
 
     /// Parses a head (without or with its final empty line).
     public static func parse(_ bytes: [UInt8]) throws -> HTTPHead {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split on bytes: in a Swift String "\r\n" is one Character.
+        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
+        }
         while lines.last == "" { lines.removeLast() }
         guard let first = lines.first, !first.isEmpty else { throw ReeError(.invalidInput, "empty HTTP head") }
         var fields: [(name: String, value: String)] = []

@@ -281,8 +281,9 @@ public final class RecordingProxy: @unchecked Sendable {
         }
 
         let callbacks = UpstreamClient.Callbacks(header: { bytes in
-            var line = String(decoding: bytes, as: UTF8.self)
-            while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+            var trimmed = bytes[...]
+            while let last = trimmed.last, last == 10 || last == 13 { trimmed = trimmed.dropLast() }
+            let line = String(decoding: trimmed, as: UTF8.self)
             if line.hasPrefix("HTTP/") {
                 lines = [line]
             } else if line.isEmpty {
