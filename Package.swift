@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
         .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder"]),
         .executableTarget(name: "ree", dependencies: [
-            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS",
+            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS", "ReeRecorder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

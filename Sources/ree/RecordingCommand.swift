@@ -3,6 +3,7 @@ import Foundation
 import ReeBuild
 import ReeOCI
 import ReeOS
+import ReeRecorder
 import ReeSandbox
 
 /// `ree recording define|build`: the recording strategy for REEs.
@@ -10,7 +11,7 @@ struct RecordingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recording",
         abstract: "Define an REE by recording a build's network traffic, and rebuild it offline.",
-        subcommands: [Define.self, Build.self])
+        subcommands: [Define.self, Build.self, Proxy.self])
 
     struct Define: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build a project with its traffic recorded; write the REE definition ZIP.")
@@ -60,6 +61,46 @@ struct RecordingCommand: AsyncParsableCommand {
             let report = try await RecordingReplayer(store: store, options: options, log: BuildLog { print($0) }).build()
             print(report.identical ? "identical \(report.buildDigest)" : "different: define \(report.defineDigest), build \(report.buildDigest)")
             if !report.identical { throw ExitCode(3) }
+        }
+    }
+
+    /// The recording proxy on its own (for benchmarks and debugging): records into a directory
+    /// until it gets SIGINT or SIGTERM, then finishes the WARC file and its index.
+    struct Proxy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the recording proxy on 127.0.0.1 until interrupted.", shouldDisplay: false)
+
+        @Option(help: "Directory to record into (WARC and CDXJ).") var record: String
+        @Option(help: "Port on 127.0.0.1 (0: any).") var port: UInt16 = 0
+        @Option(help: "CA bundle that verifies origins.") var upstreamCa: String = "/etc/ssl/certs/ca-certificates.crt"
+        @Option(help: "Where to write the interception CA certificate.") var caOut: String
+
+        func run() async throws {
+            let authority = try CertificateAuthority.generate()
+            try FileSystem.writeAtomically(caOut, Array(authority.certificatePEM.utf8))
+            var upstream = UpstreamConfiguration()
+            upstream.caFile = upstreamCa
+            let writer = try WARCWriter(directory: record)
+            let proxy = try RecordingProxy(mode: .record(writer, upstream), authority: authority) { Context.log($0) }
+            let bound = try proxy.listen(port: port)
+            print(bound)
+            fflush(stdout)
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let queue = DispatchQueue(label: "ree.recording.proxy.signals")
+                var sources: [DispatchSourceSignal] = []
+                for number in [SIGINT, SIGTERM] {
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                    source.setEventHandler {
+                        sources.forEach { $0.cancel() }
+                        proxy.stopAndWait()
+                        _ = try? writer.finish()
+                        c.resume()
+                    }
+                    source.resume()
+                    sources.append(source)
+                }
+            }
         }
     }
 }
