@@ -39,3 +39,13 @@ find_swift() {
   fi
   command -v swift >/dev/null 2>&1 || { echo "error: swift 6 is not installed (expected on PATH or in /opt/swift)" >&2; exit 1; }
 }
+
+# --- recording (ReeRecorder) -------------------------------------------------------------------
+TEST_PACKAGES+=(curl openssl)   # the proxy tests: a client and a test certificate
+# warcio checks our WARC files in the tests (`warcio check`, `warcio index`); installed from PyPI
+# with pip's own configuration.
+install_warcio() {
+  python3 -c 'import warcio' 2>/dev/null && return 0
+  echo "==> installing warcio (pip)"
+  python3 -m pip install -q --break-system-packages warcio 2>/dev/null || python3 -m pip install -q warcio
+}

@@ -82,8 +82,7 @@ struct RecordingCommand: AsyncParsableCommand {
             let writer = try WARCWriter(directory: record)
             let proxy = try RecordingProxy(mode: .record(writer, upstream), authority: authority) { Context.log($0) }
             let bound = try proxy.listen(port: port)
-            print(bound)
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("\(bound)\n".utf8))
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
