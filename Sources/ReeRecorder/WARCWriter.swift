@@ -79,13 +79,11 @@ public final class WARCWriter: @unchecked Sendable {
         let fd = try FileDescriptor.open(directory + "/" + fileName, O_WRONLY | O_CREAT | O_TRUNC)
         state = Mutex(State(fd: fd))
         let info = Array("software: \(software)\r\nformat: WARC File Format 1.1\r\n".utf8)
-        try state.withLock { s in
-            _ = try Self.writeRecord(to: s!.fd, fields: [
+        _ = try Self.writeRecord(to: fd, fields: [
                 ("WARC-Type", "warcinfo"), ("WARC-Record-ID", Self.recordID()), ("WARC-Date", Self.warcDate()),
                 ("WARC-Filename", fileName), ("Content-Type", "application/warc-fields"),
                 ("WARC-Block-Digest", SHA1Base32.digest(info)),
             ], block: MemorySource(info), length: Int64(info.count))
-        }
     }
 
     /// Appends the response and request records of one exchange and its index line.
@@ -95,8 +93,7 @@ public final class WARCWriter: @unchecked Sendable {
         let headBytes = exchange.response.head.bytes
         let requestBlock = exchange.request.bytes + exchange.requestBody
         try state.withLock { s in
-            guard s != nil else { throw ReeError(.invalidInput, "the recording is already finished") }
-            let fd = s!.fd
+            guard let fd = s?.fd else { throw ReeError(.invalidInput, "the recording is already finished") }
             let offset = try Self.position(fd)
             let spool = exchange.response
             let source = ConcatSource([MemorySource(headBytes), try SpoolSource(spool)])
@@ -125,8 +122,8 @@ public final class WARCWriter: @unchecked Sendable {
             let encoded = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             let line = "\(Self.surt(exchange.url)) \(Self.timestamp14(date)) \(encoded)"
-            s!.index.append(line)
-            s!.records += 1
+            s?.index.append(line)
+            s?.records += 1
         }
     }
 
