@@ -3,13 +3,13 @@ import ReeArchive
 import ReeOS
 import Synchronization
 
-/// A response on its way into the recording: its head and body spooled to a file with both
-/// digests computed as the bytes pass, so a body of any size costs no memory.
+/// A response on its way into the recording: its head, and its body spooled to a file as it
+/// passes to the client (so a body of any size costs no memory). The digests are computed from
+/// the spool after the client has its answer, off the streaming path.
 final class ResponseSpool {
     let head: HTTPHead
     let path: String
     private let fd: FileDescriptor
-    private let block = SHA1Base32(), payload = SHA1Base32()
     private(set) var length: Int64 = 0
 
     init(head: HTTPHead, directory: String) throws {
@@ -17,18 +17,27 @@ final class ResponseSpool {
         let file = try FileSystem.makeTemporaryFile(in: directory, prefix: "spool-")
         fd = file
         path = file.path
-        block.update(head.bytes)
     }
 
     func write(_ buffer: UnsafeRawBufferPointer) throws {
         try fd.writeAll(buffer)
-        block.update(buffer)
-        payload.update(buffer)
         length += Int64(buffer.count)
     }
 
+    /// The block digest (head and body) and the payload digest (body), in one pass over the spool.
     func finish() throws -> (block: String, payload: String) {
+        let block = SHA1Base32(), payload = SHA1Base32()
+        block.update(head.bytes)
         try fd.seek(to: 0)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try fd.read(into: buffer)
+            if n == 0 { break }
+            let piece = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            block.update(piece)
+            payload.update(piece)
+        }
         return (block.finalize(), payload.finalize())
     }
 
