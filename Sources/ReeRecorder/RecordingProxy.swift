@@ -52,7 +52,7 @@ public final class RecordingProxy: @unchecked Sendable {
     public func serve(listener: Int32) {
         let flags = fcntl(listener, F_GETFL)
         if flags >= 0 { _ = fcntl(listener, F_SETFL, flags & ~O_NONBLOCK) }
-        state.withLock { $0.listeners.insert(listener) }
+        _ = state.withLock { $0.listeners.insert(listener) }
         startThread { [self] in acceptLoop(listener) }
     }
 

@@ -29,6 +29,8 @@ enum ProxyFixtures {
         process.arguments = ["python3", "-c", script, directory] + (tls.map { [$0.cert, $0.key] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
+        // Never the test's own stderr: a server left behind would keep `swift test` waiting on it.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line: [UInt8] = []
         while true {
@@ -37,10 +39,16 @@ enum ProxyFixtures {
             line += byte
         }
         guard let port = UInt16(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
+            stop(process)
             throw ReeError(.system, "the test server did not start")
         }
         return (port, process)
+    }
+
+    /// SIGKILL: the test runner's blocked signal mask is inherited, so SIGTERM would be ignored.
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// A self-signed server certificate for 127.0.0.1 and localhost, made with the openssl tool.

@@ -16,10 +16,10 @@ import Testing
         let big = [UInt8]((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try Data(big).write(to: URL(fileURLWithPath: site + "/big.bin"))
         let server = try ProxyFixtures.startServer(directory: site)
-        defer { server.process.terminate() }
+        defer { ProxyFixtures.stop(server.process) }
         let certificate = try ProxyFixtures.serverCertificate(in: dir)
         let tlsServer = try ProxyFixtures.startServer(directory: site, tls: certificate)
-        defer { tlsServer.process.terminate() }
+        defer { ProxyFixtures.stop(tlsServer.process) }
         let refused = ProxyFixtures.closedPort()
 
         let ca = try CertificateAuthority.generate()
@@ -51,8 +51,8 @@ import Testing
         #expect(refusedAnswer.1.contains("upstream request failed"))
 
         // Replay: the servers are gone; nothing may go upstream.
-        server.process.terminate()
-        tlsServer.process.terminate()
+        ProxyFixtures.stop(server.process)
+        ProxyFixtures.stop(tlsServer.process)
         let recording = try Recording(directory: dir + "/recording", payloadDirectory: dir + "/payloads")
         #expect(recording.exchangeCount == 5)
         let (lines, replayLog) = ProxyFixtures.lines()
@@ -88,7 +88,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/site", withIntermediateDirectories: true)
         try "the original body\n".write(toFile: dir + "/site/a.txt", atomically: true, encoding: .utf8)
         let server = try ProxyFixtures.startServer(directory: dir + "/site")
-        defer { server.process.terminate() }
+        defer { ProxyFixtures.stop(server.process) }
         let ca = try CertificateAuthority.generate()
         let writer = try WARCWriter(directory: dir + "/recording")
         let recorder = try RecordingProxy(mode: .record(writer, UpstreamConfiguration()), authority: ca) { _ in }

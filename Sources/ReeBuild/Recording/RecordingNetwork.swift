@@ -15,8 +15,10 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
     private let counter = Counter()
     public let port: UInt16 = 3128
 
-    /// The bundle path every TLS client is pointed at; the image's bundle is overlaid there.
-    public static let bundlePath = "/etc/ssl/certs/ca-certificates.crt"
+    /// The bundle every TLS client is pointed at: the image's bundle plus the recording's CA.
+    public static let bundlePath = "/etc/ssl/ree-recording/ca-bundle.crt"
+    /// The image's own bundle, overlaid with the same file where it exists.
+    public static let imageBundlePath = "/etc/ssl/certs/ca-certificates.crt"
     /// What apt gets during define and build alike (so the image is the same).
     public static let aptConfiguration = """
         // ree recording: set for this step only, never in the image.
@@ -48,37 +50,30 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
 
     public func mounts(lowerLayersTopFirst: [String]) throws -> [SandboxConfiguration.Mount] {
         let n = counter.next()
-        var mounts: [SandboxConfiguration.Mount] = []
-        let relativeBundle = String(Self.bundlePath.dropFirst())
-        if let image = Self.find(relativeBundle, in: lowerLayersTopFirst) {
+        // The sandbox makes mountpoints in a stub layer, so targets need not exist in the image and
+        // nothing of them reaches the step's layer.
+        var bundle: [UInt8] = []
+        if let image = Self.find(String(Self.imageBundlePath.dropFirst()), in: lowerLayersTopFirst) {
             var st = stat()
             if lstat(image, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG {
-                var bundle = try FileSystem.readFile(image, limit: 16 << 20)
+                bundle = try FileSystem.readFile(image, limit: 16 << 20)
                 if bundle.last != 10 && !bundle.isEmpty { bundle.append(10) }
-                bundle += Array(authority.certificatePEM.utf8)
-                let path = scratch + "/ca-bundle-\(n).crt"
-                try FileSystem.writeAtomically(path, bundle, mode: 0o644)
-                mounts.append(.init(source: path, target: Self.bundlePath, readOnly: true))
             }
         }
+        let hasImageBundle = !bundle.isEmpty
+        bundle += Array(authority.certificatePEM.utf8)
+        let bundleFile = scratch + "/ca-bundle-\(n).crt"
+        try FileSystem.writeAtomically(bundleFile, bundle, mode: 0o644)
+        var mounts: [SandboxConfiguration.Mount] = [.init(source: bundleFile, target: Self.bundlePath, readOnly: true)]
+        if hasImageBundle {
+            // Tools that ignore the variables read the image's bundle: it gets the CA too.
+            mounts.append(.init(source: bundleFile, target: Self.imageBundlePath, readOnly: true))
+        }
         if Self.find("etc/apt/apt.conf.d", in: lowerLayersTopFirst) != nil {
-            let dir = scratch + "/apt.conf.d-\(n)"
-            try FileSystem.createDirectory(dir)
-            // The image's own files (top layer wins, whiteouts honoured), then ours.
-            var seen: Set<String> = []
-            for layer in lowerLayersTopFirst {
-                let source = layer + "/etc/apt/apt.conf.d"
-                guard FileSystem.isDirectory(source) else { continue }
-                for name in try FileSystem.listDirectory(source) where seen.insert(name.hasPrefix(".wh.") ? String(name.dropFirst(4)) : name).inserted {
-                    guard !name.hasPrefix(".wh.") else { continue }
-                    var st = stat()
-                    guard lstat(source + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-                    try FileSystem.writeAtomically(dir + "/" + name, try FileSystem.readFile(source + "/" + name), mode: 0o644)
-                }
-                if FileSystem.exists(source + "/.wh..wh..opq") { break }
-            }
-            try FileSystem.writeAtomically(dir + "/99ree-recording", Array(Self.aptConfiguration.utf8), mode: 0o644)
-            mounts.append(.init(source: dir, target: "/etc/apt/apt.conf.d", readOnly: true))
+            // One file added to apt.conf.d (the sandbox's own apt setting there stays visible).
+            let file = scratch + "/apt-\(n).conf"
+            try FileSystem.writeAtomically(file, Array(Self.aptConfiguration.utf8), mode: 0o644)
+            mounts.append(.init(source: file, target: "/etc/apt/apt.conf.d/99ree-recording", readOnly: true))
         }
         return mounts
     }
