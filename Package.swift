@@ -31,6 +31,8 @@ let package = Package(
         // REST API: SQLite for process metadata; OpenSSL's libcrypto for JWT signatures (RS256, ES256).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CReeJOSE", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The recorder's C: TLS interception (libssl) and upstream requests (libcurl).
+        .target(name: "CReeProxy", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("curl")]),
 
         .target(name: "ReeOS", dependencies: ["CReeShim", "CCrypto"]),
         .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd"]),
@@ -39,7 +41,8 @@ let package = Package(
         .target(name: "ReeSandbox", dependencies: ["ReeOS", "CReeShim", "CSeccomp"]),
         .target(name: "ReeDockerfile"),
         .target(name: "ReeSBOM", dependencies: ["ReeOS", "ReeOCI", "ReeLayers"]),
-        .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile"]),
+        .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
+        .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
         .target(name: "ReeService", dependencies: [
             "ReeOS", "ReeArchive", "CReeShim", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
@@ -56,7 +59,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ree", dependencies: [
             "ReeAPI", "ReeService",
-            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS", "ReeSBOM",
+            "ReeBuild", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeOS", "ReeSBOM", "ReeRecorder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "ReeDockerfileTests", dependencies: ["ReeDockerfile"]),
         .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport"]),
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
+        .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
         .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeAPITests", dependencies: [

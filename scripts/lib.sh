@@ -84,3 +84,13 @@ install_pip_packages() {
       || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${missing[@]}"
   fi
 }
+
+# --- recording (ReeRecorder) -------------------------------------------------------------------
+TEST_PACKAGES+=(curl openssl)   # the proxy tests: a client and a test certificate
+# warcio checks our WARC files in the tests (`warcio check`, `warcio index`); installed from PyPI
+# with pip's own configuration.
+install_warcio() {
+  python3 -c 'import warcio' 2>/dev/null && return 0
+  echo "==> installing warcio (pip)"
+  python3 -m pip install -q --break-system-packages warcio 2>/dev/null || python3 -m pip install -q warcio
+}

@@ -36,7 +36,7 @@ struct Ree: AsyncParsableCommand {
         commandName: "ree",
         abstract: "Build reproducible execution environments: OCI images from Dockerfiles, without Docker.",
         version: ReeVersion.current,
-        subcommands: [BuildCommand.self, ImageCommand.self, RunCommand.self, DigestCommand.self, SBOMCommand.self, ServeCommand.self]
+        subcommands: [BuildCommand.self, ImageCommand.self, RunCommand.self, DigestCommand.self, SBOMCommand.self, RecordingCommand.self, ServeCommand.self]
     )
 }
 
