@@ -97,6 +97,8 @@ public struct RecordingDefiner: Sendable {
             }
             bases.append(.init(name: base.name, digest: base.digest.description, archive: archive))
         }
+        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log)
+        let sbomDigests = try sbomFiles.map { try REEManifest.digest(of: $0, relative: "sbom/" + FileSystem.lastComponent(of: $0)) }
         let manifest = try store.manifest(result.image.manifest.digest)
         let ree = REEManifest(
             formatVersion: REEManifest.currentFormatVersion, strategy: "recording", sourceDateEpoch: options.sourceDateEpoch,
@@ -106,7 +108,7 @@ public struct RecordingDefiner: Sendable {
             recording: .init(files: files, warcFiles: recordingNames.filter { $0.hasSuffix(".warc.gz") }.map { "recording/" + $0 },
                              index: "recording/index.cdxj", caCertificate: "recording/ca.crt", caPrivateKey: "recording/ca.key",
                              exchanges: exchanges),
-            sbom: [])
+            sbom: sbomDigests)
 
         let temporary = options.output + ".tmp-\(getpid())"
         do {
@@ -115,6 +117,7 @@ public struct RecordingDefiner: Sendable {
             try zip.addTree(context, prefix: "context")
             for name in recordingNames { try zip.add("recording/" + name, file: recordingDir + "/" + name, mode: 0o644, mtime: options.sourceDateEpoch) }
             for (path, file) in baseFiles { try zip.add(path, file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
+            for file in sbomFiles { try zip.add("sbom/" + FileSystem.lastComponent(of: file), file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
             try zip.finish()
             guard rename(temporary, options.output) == 0 else { throw ReeError.system("rename", options.output) }
         } catch {

@@ -136,12 +136,14 @@ public struct RecordingReplayer: Sendable {
 
         let imageTar = work + "/image.tar"
         try store.exportArchive(result.image.name.description, toPath: imageTar)
+        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log)
         let temporary = options.output + ".tmp-\(getpid())"
         do {
             let zip = try ZipBuilder(path: temporary, mtime: ree.sourceDateEpoch)
             try zip.add("report.json", bytes: try report.encoded())
             try zip.add("build.log", bytes: Array((lines.withLock { $0 }.joined(separator: "\n") + "\n").utf8))
             try zip.add("image.tar", file: imageTar, mode: 0o644, mtime: ree.sourceDateEpoch)
+            for file in sbomFiles { try zip.add(FileSystem.lastComponent(of: file), file: file, mode: 0o644, mtime: ree.sourceDateEpoch) }
             try zip.finish()
             guard rename(temporary, options.output) == 0 else { throw ReeError.system("rename", options.output) }
         } catch {
