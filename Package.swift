@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
         .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
         .target(name: "ReeService", dependencies: [
-            "ReeOS", "ReeArchive", "CReeShim", "CSQLite",
+            "ReeOS", "ReeArchive", "ReeOCI", "ReeBuild", "CReeShim", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -74,9 +74,10 @@ let package = Package(
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
-        .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport"]),
+        .target(name: "ReeServiceTestSupport", dependencies: ["ReeService", "ReeOS"], path: "Tests/ReeServiceTestSupport"),
+        .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport"]),
         .testTarget(name: "ReeAPITests", dependencies: [
-            "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport",
+            "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),

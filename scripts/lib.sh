@@ -8,7 +8,7 @@ BUILD_PACKAGES=(pkg-config libarchive-dev libseccomp-dev libssl-dev libcurl4-ope
                 libsqlite3-dev mmdebstrap busybox-static uidmap ca-certificates apt-utils)
 # Tools the tests use to check our output, and the benchmarks' peers.
 TEST_PACKAGES=(skopeo umoci oci-image-tool podman buildah bubblewrap hyperfine libarchive-tools unzip wget
-               httpie wrk python3-pip python3-venv util-linux iproute2)
+               httpie wrk python3-pip python3-venv util-linux iproute2 zip)
 
 need_root() {
   if [[ $(id -u) -ne 0 ]]; then

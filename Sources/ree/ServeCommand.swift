@@ -52,12 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = ProjectArchive.Limits(
             maxEntries: try number("REE_UNPACK_MAX_ENTRIES", nil, default: ProjectArchive.Limits().maxEntries),
             maxTotalBytes: try number("REE_UNPACK_MAX_BYTES", nil, default: ProjectArchive.Limits().maxTotalBytes))
+        var workerConfiguration = PipelineWorker.Configuration()
+        workerConfiguration.limits = limits
+        workerConfiguration.toolVersion = ReeVersion.current
+        workerConfiguration.sourceDateEpoch = env["SOURCE_DATE_EPOCH"].flatMap { Int64($0) } ?? 0
         let service = try ProcessService(
             configuration: .init(home: home,
                                  maxConcurrentProcesses: try number("REE_MAX_CONCURRENT_BUILDS", maxConcurrentBuilds, default: 1),
                                  maxUploadBytes: try number("REE_MAX_UPLOAD_BYTES", maxUploadBytes, default: 1 << 30)),
-            // The build pipeline replaces this worker when it lands; until then processes fail honestly.
-            worker: ContextPreparingWorker(limits: limits),
+            worker: PipelineWorker(store: store, configuration: workerConfiguration),
             logger: Logger(label: "ree.service"))
 
         let authenticator: any Authenticator

@@ -1,6 +1,7 @@
 import Foundation
 import ReeOS
 import ReeService
+import ReeServiceTestSupport
 import ReeTestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import ReeArchive
 import ReeOCI
 import ReeOS
 import ReeService
+import ReeServiceTestSupport
 import ReeTestSupport
 import Testing
 

@@ -6,6 +6,7 @@ import ReeAPI
 import ReeOCI
 import ReeOS
 import ReeService
+import ReeServiceTestSupport
 import ReeTestSupport
 import Synchronization
 

@@ -1,0 +1,57 @@
+import ReeBuild
+import ReeOCI
+import ReeOS
+
+/// The worker `ree serve` runs: the same code paths as `ree recording define` and
+/// `ree recording build`, on the uploaded ZIP, writing the process's output ZIP.
+public struct PipelineWorker: ProcessWorker {
+    public struct Configuration: Sendable {
+        public var limits = ProjectArchive.Limits()
+        /// Put base images into defined REEs, so that a client can build them anywhere.
+        public var embedBaseImages = true
+        public var sourceDateEpoch: Int64 = 0
+        public var toolVersion = "dev"
+        public init() {}
+    }
+
+    public let store: ImageStore
+    public let configuration: Configuration
+
+    public init(store: ImageStore, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func run(_ job: ProcessJob) async throws {
+        let log = BuildLog { job.log.append($0) }
+        let tag = try job.tag.map { try ImageName(Self.imageName($0)) }
+        switch job.kind {
+        case .recordingDefine:
+            // Unpacked (and checked) by the service's own safe unpacker first: a bad upload fails here
+            // with a line that names the problem, before any build starts.
+            let context = try await ProjectContext.prepare(job, limits: configuration.limits)
+            var options = RecordingDefiner.Options(project: context, output: job.output)
+            options.dockerfile = job.dockerfile ?? "Dockerfile"
+            options.tag = tag
+            options.embedBase = configuration.embedBaseImages
+            options.sourceDateEpoch = configuration.sourceDateEpoch
+            options.toolVersion = configuration.toolVersion
+            _ = try await RecordingDefiner(store: store, options: options, log: log).define()
+        case .recordingBuild:
+            var options = RecordingReplayer.Options(ree: job.upload, output: job.output)
+            options.tag = tag
+            let report = try await RecordingReplayer(store: store, options: options, log: log).build()
+            job.log.append(report.identical ? "ree: the build is identical to the define" : "ree: the build differs from the define (see report.json)")
+        case .sbomDefine:
+            _ = try await ProjectContext.prepare(job, limits: configuration.limits)
+            throw ReeError(.unsupported, "the SBOM strategy (pinning a project by its SBOM) is not available in this version; use /api/recording/create")
+        }
+    }
+
+    /// A process tag as an image name: lower-cased, other characters replaced.
+    static func imageName(_ tag: String) -> String {
+        let mapped = String(tag.lowercased().map { ($0.isLetter && $0.isASCII) || $0.isNumber || "._-".contains($0) ? $0 : "-" })
+        let trimmed = mapped.trimmingCharacters(in: .init(charactersIn: "._-"))
+        return trimmed.isEmpty ? "ree-process" : trimmed
+    }
+}
