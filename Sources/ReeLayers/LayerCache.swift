@@ -9,12 +9,27 @@ import Glibc
 /// sandbox as overlay lower directories. A layer appears there only when fully unpacked and its
 /// blob verified: it is unpacked beside the cache and renamed into place.
 public struct LayerCache: Sendable {
-    public let store: ImageStore
-    public var directory: String { store.home + "/layers" }
+    public enum Ownership: Sendable {
+        /// Files keep the tar's owners (as root; an unprivileged unpack owns everything anyway).
+        case preserve
+        /// Every file belongs to us: for a single-id sandbox run by root, where only our id is
+        /// mapped and files of other owners (`_apt`'s 0700 directories) would be out of reach.
+        case flatten
+    }
 
-    public init(store: ImageStore) throws {
+    public let store: ImageStore
+    public let ownership: Ownership
+    public var directory: String { store.home + (ownership == .preserve ? "/layers" : "/layers-flat") }
+
+    public init(store: ImageStore, ownership: Ownership = .preserve) throws {
         self.store = store
-        try FileSystem.createDirectory(store.home + "/layers", mode: 0o700)
+        self.ownership = ownership
+        try FileSystem.createDirectory(store.home + (ownership == .preserve ? "/layers" : "/layers-flat"), mode: 0o700)
+    }
+
+    /// The cache a sandbox in `single` id mode needs: flattened when we are root.
+    public static func ownership(singleIDMode: Bool) -> Ownership {
+        singleIDMode && geteuid() == 0 ? .flatten : .preserve
     }
 
     /// The unpacked directory of each layer of `image`, bottom layer first.
@@ -38,7 +53,9 @@ public struct LayerCache: Sendable {
 
         let verified = try store.blobs.open(layer.digest, expectedSize: layer.size)
         let reader = try ArchiveReader(source: verified, name: "layer \(layer.digest)")
-        try LayerUnpacker(whiteouts: .overlay).apply(reader, to: root)
+        var unpacker = LayerUnpacker(whiteouts: .overlay)
+        if ownership == .flatten { unpacker.preserveOwnership = false }
+        try unpacker.apply(reader, to: root)
         // libarchive stops at the tar's end; read the blob's tail so its digest is checked.
         var scratch = [UInt8](repeating: 0, count: 65536)
         while try scratch.withUnsafeMutableBytes({ try verified.read(into: $0) }) > 0 {}

@@ -27,14 +27,9 @@ import Testing
     /// from the REE (`embedBase`).
     @Test(arguments: samples)
     func sampleDefinesAndRebuildsIdenticallyOffline(sample: Sample) async throws {
-        guard sample.mode == .single else { return try await Self.check(sample) }
-        // As root, single-id mode maps only uid 0, so the base image's `_apt`-owned 0700
-        // directories (/var/lib/apt/lists/partial) are unmapped and apt cannot write them: a
-        // sandbox/layer-ownership limitation outside the recorder (apt fails the same way with any
-        // network). The test still runs, and passes the day that is fixed.
-        await withKnownIssue("single-id mode as root: apt cannot write the image's _apt-owned partial directories", isIntermittent: true) {
-            try await Self.check(sample)
-        }
+        // Single-id mode as root uses layers unpacked with every file ours (`LayerCache.flatten`),
+        // as an unprivileged user's unpack would be: the image's `_apt`-owned directories stay writable.
+        try await Self.check(sample)
     }
 
     static func check(_ sample: Sample) async throws {

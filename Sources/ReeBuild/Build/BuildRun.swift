@@ -29,7 +29,7 @@ struct BuildRun {
         self.scope = scope
         self.totalSteps = totalSteps
         cache = try BuildCache(store: builder.store)
-        layerCache = try LayerCache(store: builder.store)
+        layerCache = try LayerCache(store: builder.store, ownership: LayerCache.ownership(singleIDMode: builder.options.userNamespace == .single))
     }
 
     mutating func buildStage(_ index: Int) async throws {

@@ -28,7 +28,7 @@ public struct ImageRunner: Sendable {
     public func run(_ name: String, options: Options, output: SandboxOutput) async throws -> SandboxResult {
         let image = try store.resolve(name)
         let config = try store.config(of: store.manifest(of: image)).config ?? ContainerConfig()
-        let layers = try LayerCache(store: store).unpackedLayers(of: image)
+        let layers = try LayerCache(store: store, ownership: LayerCache.ownership(singleIDMode: options.userNamespace == .single)).unpackedLayers(of: image)
 
         let entrypoint = options.entrypoint ?? config.entrypoint ?? []
         let command = options.command.isEmpty ? (options.entrypoint == nil ? (config.cmd ?? []) : []) : options.command
