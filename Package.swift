@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Module graph (a module imports only modules listed before it):
-/// CReeShim, CArchive, CCrypto, CSeccomp → ReeOS → ReeArchive → ReeOCI → ReeLayers
-/// → ReeSandbox, ReeDockerfile, ReeSBOM → ReeBuild → ree.
+/// C libraries and CReeShim → ReeOS → ReeArchive → ReeOCI → ReeLayers
+/// → ReeSandbox, ReeDockerfile, ReeRecorder, ReeSBOM → ReeBuild → ReeService → ReeAPI → ree.
 let package = Package(
     name: "ree",
     products: [
