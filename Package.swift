@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
-        .target(name: "ReeServiceTestSupport", dependencies: ["ReeService", "ReeOS"], path: "Tests/ReeServiceTestSupport"),
+        .target(name: "ReeServiceTestSupport", dependencies: ["ReeService", "ReeOS", "ReeTestSupport"], path: "Tests/ReeServiceTestSupport"),
         .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport"]),
         .testTarget(name: "ReeAPITests", dependencies: [
             "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport",

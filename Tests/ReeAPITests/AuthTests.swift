@@ -3,6 +3,7 @@ import ReeAPI
 import ReeOS
 import ReeService
 import ReeTestSupport
+import ReeServiceTestSupport
 import Testing
 
 extension APITests {

@@ -57,13 +57,12 @@ import Testing
         try requireSandbox()
         try await withTemporaryDirectory { dir in
             let (config, _, _) = try overlayConfiguration(in: dir, "sleep 100", mode: .single)
-            let start = ContinuousClock.now
             let task = Task { try await runCaptured(config) }
             try await Task.sleep(for: .milliseconds(300))
             task.cancel()
             let run = try await task.value
+            // Killed, not exited: the 100 s sleep did not run to its end.
             #expect(run.result.signal == SIGKILL)
-            #expect(ContinuousClock.now - start < .seconds(100))   // killed before the 100 s sleep ends, however loaded the machine
         }
     }
 }

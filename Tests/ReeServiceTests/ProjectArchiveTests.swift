@@ -2,6 +2,7 @@ import Foundation
 import ReeOS
 import ReeService
 import ReeTestSupport
+import ReeServiceTestSupport
 import Testing
 
 @Suite("Unpacking uploaded projects")

@@ -1,5 +1,6 @@
 import Foundation
 import ReeTestSupport
+import ReeServiceTestSupport
 import Testing
 
 /// The built `ree serve` binary, on a free loopback port, with its own home.

@@ -1,5 +1,6 @@
 import Foundation
 import ReeTestSupport
+import ReeServiceTestSupport
 import Testing
 
 /// OIDC providers for tests, both real processes on loopback:

@@ -4,8 +4,8 @@ import ReeTestSupport
 /// Runs a tool to completion with its output in files, not pipes. Waiting for a pipe's EOF can hang
 /// for as long as any other child (a server another test started meanwhile) holds an inherited copy
 /// of its write end; waiting for the process itself cannot.
-enum TestCommand {
-    static func run(_ argv: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> CommandResult {
+public enum TestCommand {
+    public static func run(_ argv: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> CommandResult {
         let scratch = try makeTemporaryDirectory(prefix: "ree-cmd")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let outPath = scratch + "/stdout", errPath = scratch + "/stderr"
@@ -31,20 +31,20 @@ enum TestCommand {
     }
 
     @discardableResult
-    static func check(_ argv: [String], environment: [String: String]? = nil) throws -> String {
+    public static func check(_ argv: [String], environment: [String: String]? = nil) throws -> String {
         let r = try run(argv, environment: environment)
         guard r.succeeded else { throw CommandError(description: "\(argv.joined(separator: " ")) exited \(r.status): \(r.stderr)\(r.stdout)") }
         return r.stdout
     }
 }
 
-struct CommandResult: Sendable {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-    var succeeded: Bool { status == 0 }
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    public var succeeded: Bool { status == 0 }
 }
 
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
+public struct CommandError: Error, CustomStringConvertible {
+    public let description: String
 }

@@ -3,8 +3,8 @@ import ReeTestSupport
 
 /// ZIP archives for tests, good and hostile, written by Python's zipfile: another implementation
 /// than the libarchive we read them with, and one that writes whatever entry names it is given.
-enum ZipFixture {
-    enum Entry {
+public enum ZipFixture {
+    public enum Entry: Sendable {
         case file(String, String)
         case directory(String)
         case symlink(String, target: String)
@@ -12,7 +12,7 @@ enum ZipFixture {
         case zeros(String, bytes: Int)
     }
 
-    static func write(_ path: String, _ entries: [Entry]) throws {
+    public static func write(_ path: String, _ entries: [Entry]) throws {
         var spec: [[String: Any]] = []
         for entry in entries {
             switch entry {
@@ -58,7 +58,7 @@ with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
 }
 
 /// Every path under `directory`, relative, sorted (to check that nothing landed elsewhere).
-func listTree(_ directory: String) -> [String] {
+public func listTree(_ directory: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
     return (enumerator.allObjects as? [String] ?? []).sorted()
 }
