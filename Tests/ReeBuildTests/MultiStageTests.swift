@@ -42,4 +42,13 @@ import Testing
         _ = try await BuildFixtures.build(project, in: store, tag: "add")
         #expect(try await BuildFixtures.run("add", in: store, ["sh", "-c", "cat /opt/a.txt /opt/plain.txt"]).output == "Aplain")
     }
+
+    @Test func copyExcludeLeavesMatchingFilesOut() async throws {
+        let store = try BuildFixtures.store()
+        let project = try BuildFixtures.project(["Dockerfile": "FROM busybox\nCOPY --exclude=**/*.log --exclude=tmp/ . /app/\n",
+                                                  "keep.txt": "k", "noise.log": "n", "sub/deep.log": "d", "sub/ok.txt": "o", "tmp/x": "x"])
+        _ = try await BuildFixtures.build(project, in: store, tag: "excl")
+        let out = try await BuildFixtures.run("excl", in: store, ["sh", "-c", "cd /app && find . -type f | sort"])
+        #expect(out.output == "./Dockerfile\n./keep.txt\n./sub/ok.txt\n")
+    }
 }

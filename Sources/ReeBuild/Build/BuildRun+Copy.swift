@@ -12,7 +12,7 @@ extension BuildRun {
     mutating func executeCopy(_ copy: CopyInstruction, instruction: Instruction, state: inout StageState) async throws {
         let tree: SourceTree = try copy.from.map { try sourceTree(from: $0, line: instruction.line) } ?? context
         try await place(sources: copy.sources, from: tree, destination: copy.destination, chown: copy.chown,
-                        chmod: copy.chmod, extractArchives: false, instruction: instruction, state: &state)
+                        chmod: copy.chmod, excludes: copy.excludes, extractArchives: false, instruction: instruction, state: &state)
     }
 
     mutating func executeAdd(_ add: AddInstruction, instruction: Instruction, state: inout StageState) async throws {
@@ -21,7 +21,7 @@ extension BuildRun {
         }
         if add.checksum != nil { throw ReeError(.unsupported, "line \(instruction.line): ADD --checksum applies to remote sources only") }
         try await place(sources: add.sources, from: context, destination: add.destination, chown: add.chown,
-                        chmod: add.chmod, extractArchives: add.unpack ?? true, instruction: instruction, state: &state)
+                        chmod: add.chmod, excludes: add.excludes, extractArchives: add.unpack ?? true, instruction: instruction, state: &state)
     }
 
     /// WORKDIR: sets the directory, and creates it (one layer) when it does not exist yet.
@@ -62,13 +62,22 @@ extension BuildRun {
     /// COPY and ADD: sources into the step's upper directory with Docker's destination rules,
     /// then one layer of the difference.
     private mutating func place(sources: [CopySource], from tree: SourceTree, destination: String, chown: String?, chmod: String?,
-                                extractArchives: Bool, instruction: Instruction, state: inout StageState) async throws {
+                                excludes: [String], extractArchives: Bool, instruction: Instruction, state: inout StageState) async throws {
         let scratch = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "copy-")
         defer { try? FileSystem.removeTree(scratch) }
         var writer = UpperWriter(upper: scratch, lower: state.lowerView, epoch: options.sourceDateEpoch)
         if let chown {
             let user = try UserSpec.resolve(chown, lowerLayersTopFirst: state.lowerTopFirst)
             writer.owner = (user.uid, user.gid)
+        }
+        if !excludes.isEmpty {
+            let patterns: DockerIgnore
+            do {
+                patterns = try DockerIgnore(text: excludes.joined(separator: "\n"))
+            } catch {
+                throw ReeError(.invalidInput, "line \(instruction.line): --exclude: \(error)")
+            }
+            writer.exclude = { patterns.isExcluded($0) }
         }
         if let chmod {
             guard let mode = UInt32(chmod, radix: 8), mode <= 0o7777 else {

@@ -12,6 +12,8 @@ struct UpperWriter {
     let lower: LowerView
     var owner: (uid: UInt32, gid: UInt32) = (0, 0)
     var chmod: UInt32?
+    /// `COPY --exclude` patterns, matched against source paths as `.dockerignore` lines are.
+    var exclude: ((String) -> Bool)?
     var epoch: Int64
     let canChown = geteuid() == 0
 
@@ -61,6 +63,7 @@ struct UpperWriter {
     }
 
     private func copyNode(_ source: String, from tree: SourceTree, to destination: String) throws {
+        if exclude?(source) == true { return }
         guard let st = try tree.status(source) else { return }   // excluded by .dockerignore
         try ensureDirectory(FileSystem.parent(of: destination) == "." ? "" : FileSystem.parent(of: destination))
         let host = upper + "/" + destination
