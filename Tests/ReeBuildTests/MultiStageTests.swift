@@ -51,4 +51,13 @@ import Testing
         let out = try await BuildFixtures.run("excl", in: store, ["sh", "-c", "cd /app && find . -type f | sort"])
         #expect(out.output == "./Dockerfile\n./keep.txt\n./sub/ok.txt\n")
     }
+
+    @Test func copyParentsKeepsTheSourcePaths() async throws {
+        let store = try BuildFixtures.store()
+        let project = try BuildFixtures.project(["Dockerfile": "FROM busybox\nCOPY --parents a/b/*.txt x/y.txt /dest/\n",
+                                                  "a/b/one.txt": "1", "a/b/two.txt": "2", "x/y.txt": "y", "a/skip.md": "s"])
+        _ = try await BuildFixtures.build(project, in: store, tag: "parents")
+        let out = try await BuildFixtures.run("parents", in: store, ["sh", "-c", "cd /dest && find . -type f | sort"])
+        #expect(out.output == "./a/b/one.txt\n./a/b/two.txt\n./x/y.txt\n")
+    }
 }

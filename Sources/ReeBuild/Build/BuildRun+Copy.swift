@@ -12,7 +12,8 @@ extension BuildRun {
     mutating func executeCopy(_ copy: CopyInstruction, instruction: Instruction, state: inout StageState) async throws {
         let tree: SourceTree = try copy.from.map { try sourceTree(from: $0, line: instruction.line) } ?? context
         try await place(sources: copy.sources, from: tree, destination: copy.destination, chown: copy.chown,
-                        chmod: copy.chmod, excludes: copy.excludes, extractArchives: false, instruction: instruction, state: &state)
+                        chmod: copy.chmod, excludes: copy.excludes, parents: copy.parents, extractArchives: false,
+                        instruction: instruction, state: &state)
     }
 
     mutating func executeAdd(_ add: AddInstruction, instruction: Instruction, state: inout StageState) async throws {
@@ -21,7 +22,8 @@ extension BuildRun {
         }
         if add.checksum != nil { throw ReeError(.unsupported, "line \(instruction.line): ADD --checksum applies to remote sources only") }
         try await place(sources: add.sources, from: context, destination: add.destination, chown: add.chown,
-                        chmod: add.chmod, excludes: add.excludes, extractArchives: add.unpack ?? true, instruction: instruction, state: &state)
+                        chmod: add.chmod, excludes: add.excludes, parents: false, extractArchives: add.unpack ?? true,
+                        instruction: instruction, state: &state)
     }
 
     /// WORKDIR: sets the directory, and creates it (one layer) when it does not exist yet.
@@ -62,7 +64,8 @@ extension BuildRun {
     /// COPY and ADD: sources into the step's upper directory with Docker's destination rules,
     /// then one layer of the difference.
     private mutating func place(sources: [CopySource], from tree: SourceTree, destination: String, chown: String?, chmod: String?,
-                                excludes: [String], extractArchives: Bool, instruction: Instruction, state: inout StageState) async throws {
+                                excludes: [String], parents: Bool, extractArchives: Bool, instruction: Instruction,
+                                state: inout StageState) async throws {
         let scratch = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "copy-")
         defer { try? FileSystem.removeTree(scratch) }
         var writer = UpperWriter(upper: scratch, lower: state.lowerView, epoch: options.sourceDateEpoch)
@@ -110,7 +113,10 @@ extension BuildRun {
             }
             guard let st = try tree.status(path) else { throw ReeError(.notFound, "line \(instruction.line): COPY failed: '\(path)' not found") }
             let isDir = (st.st_mode & FileType.mask) == FileType.directory
-            if isDir {
+            if parents {
+                // `COPY --parents a/b/c /dest/` keeps the source's path: /dest/a/b/c.
+                try writer.copy(path, from: tree, to: dest.isEmpty ? path : dest + "/" + path, contentsOnly: false)
+            } else if isDir {
                 try writer.copy(path, from: tree, to: dest, contentsOnly: true)
             } else if extractArchives, let archive = try? tree.open(path), Self.isArchive(archive) {
                 try writer.ensureDirectory(dest)
