@@ -45,8 +45,10 @@ public final class ChangeSet {
         }
     }
 
-    /// True when `a` (new) and `b` (lower) would give the same layer entry.
-    static func same(_ a: FileNode, _ b: FileNode, ids: OwnerMapping, epoch: Int64?) throws -> Bool {
+    /// True when `a` (new) and `below` (lower, nil when absent) would give the same layer entry:
+    /// the rule both differs use to decide what is a change.
+    static func same(_ a: FileNode, _ below: FileNode?, ids: OwnerMapping, epoch: Int64?) throws -> Bool {
+        guard let b = below else { return false }
         guard a.type == b.type,
               a.stat.st_mode & 0o7777 == b.stat.st_mode & 0o7777,
               ids.toContainer(uid: a.stat.st_uid) == ids.toContainer(uid: b.stat.st_uid),

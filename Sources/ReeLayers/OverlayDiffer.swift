@@ -26,11 +26,6 @@ public struct OverlayDiffer {
         return set
     }
 
-    private func isSame(_ node: FileNode, _ below: FileNode?) throws -> Bool {
-        guard let below else { return false }
-        return try ChangeSet.same(node, below, ids: ids, epoch: epoch)
-    }
-
     private func walk(_ directory: String, set: ChangeSet) throws {
         let hostDir = directory.isEmpty ? upper : upper + "/" + directory
         let names = try FileSystem.listDirectory(hostDir)
@@ -46,7 +41,7 @@ public struct OverlayDiffer {
             }
             let below = try lower.lookup(path)
             if node.isDirectory {
-                if try !isSame(node, below) { set.add(path, node) }
+                if try !ChangeSet.same(node, below, ids: ids, epoch: epoch) { set.add(path, node) }
                 if node.isOpaque, let below, below.isDirectory {
                     let present = Set(names: try FileSystem.listDirectory(upper + "/" + path))
                     for hidden in try lower.children(path) where !present.contains(hidden) {
@@ -54,7 +49,7 @@ public struct OverlayDiffer {
                     }
                 }
                 try walk(path, set: set)
-            } else if try !isSame(node, below) {
+            } else if try !ChangeSet.same(node, below, ids: ids, epoch: epoch) {
                 set.add(path, node)
             }
         }

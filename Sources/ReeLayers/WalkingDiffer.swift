@@ -22,11 +22,6 @@ public struct WalkingDiffer {
         return set
     }
 
-    private func isSame(_ node: FileNode, _ below: FileNode?) throws -> Bool {
-        guard let below else { return false }
-        return try ChangeSet.same(node, below, ids: ids, epoch: epoch)
-    }
-
     private func walk(_ directory: String, set: ChangeSet) throws {
         let hostDir = directory.isEmpty ? tree : tree + "/" + directory
         let present = try FileSystem.listDirectory(hostDir)
@@ -42,9 +37,9 @@ public struct WalkingDiffer {
             guard let node = try FileNode(tree + "/" + path) else { continue }
             let below = try lower.lookup(path)
             if node.isDirectory {
-                if try !isSame(node, below) { set.add(path, node) }
+                if try !ChangeSet.same(node, below, ids: ids, epoch: epoch) { set.add(path, node) }
                 try walk(path, set: set)
-            } else if try !isSame(node, below) {
+            } else if try !ChangeSet.same(node, below, ids: ids, epoch: epoch) {
                 set.add(path, node)
             }
         }

@@ -184,39 +184,17 @@ final class LocalHTTPServer: @unchecked Sendable {
 
     init(directory: String) throws {
         try Requirements.tool("python3")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        (port, process) = try ScriptServer.start("""
             import http.server, sys, functools
             class H(http.server.SimpleHTTPRequestHandler):
                 def log_message(self, *a): pass
             s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=sys.argv[1]))
             print(s.server_address[1], flush=True)
             s.serve_forever()
-            """, directory]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        // Never the test's own stderr: a server left behind would keep `swift test` waiting on it.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line: [UInt8] = []
-        while true {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte.first == 10 { break }
-            line += byte
-        }
-        guard let p = UInt16(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw ReeError(.system, "the local HTTP server did not start")
-        }
-        port = p
+            """, arguments: [directory])
     }
 
-    /// SIGKILL: the test runner's blocked signal mask is inherited, so SIGTERM would be ignored.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    func stop() { ScriptServer.stop(process) }
 
     static func closedPort() -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -24,32 +24,11 @@ enum ProxyFixtures {
             print(httpd.server_address[1], flush=True)
             httpd.serve_forever()
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, directory] + (tls.map { [$0.cert, $0.key] } ?? [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        // Never the test's own stderr: a server left behind would keep `swift test` waiting on it.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line: [UInt8] = []
-        while true {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte.first == 10 { break }
-            line += byte
-        }
-        guard let port = UInt16(String(decoding: line, as: UTF8.self)) else {
-            stop(process)
-            throw ReeError(.system, "the test server did not start")
-        }
-        return (port, process)
+        return try ScriptServer.start(script, arguments: [directory] + (tls.map { [$0.cert, $0.key] } ?? []))
     }
 
     /// SIGKILL: the test runner's blocked signal mask is inherited, so SIGTERM would be ignored.
-    static func stop(_ process: Process) {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    static func stop(_ process: Process) { ScriptServer.stop(process) }
 
     /// A self-signed server certificate for 127.0.0.1 and localhost, made with the openssl tool.
     static func serverCertificate(in dir: String) throws -> (cert: String, key: String) {
