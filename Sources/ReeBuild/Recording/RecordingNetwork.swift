@@ -88,8 +88,8 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
 
     /// The host path of `relative` in the topmost layer that has it (nil when a whiteout hides it).
     static func find(_ relative: String, in layersTopFirst: [String]) -> String? {
-        let parent = SafeArchiveExtractor.parent(relative)
         let name = FileSystem.lastComponent(of: relative)
+        let parent = relative.contains("/") ? FileSystem.parent(of: relative) : ""
         for layer in layersTopFirst {
             let path = layer + "/" + relative
             var st = stat()

@@ -43,7 +43,7 @@ public struct RecordingReplayer: Sendable {
 
     /// Unpacks `ree` into `directory` and checks it; throws on anything unexpected.
     public static func open(_ ree: String, into directory: String) throws -> Opened {
-        try SafeArchiveExtractor(symlinks: .refuse).extract(ree, to: directory)
+        try ProjectArchive.unpack(zip: ree, to: directory)
         let jsonPath = directory + "/ree.json"
         guard FileSystem.exists(jsonPath) else {
             throw ReeError(.invalidInput, "failed to read REE '\(FileSystem.lastComponent(of: ree))': no ree.json at its root")
