@@ -4,7 +4,7 @@ import ReeOS
 import Glibc
 #endif
 
-/// Writes directory trees and files into a ZIP, in name order, with fixed times.
+/// Writes directory trees and files into a ZIP, in name order: added bytes get a fixed time, trees keep theirs.
 final class ZipBuilder {
     private let fd: FileDescriptor
     private let writer: ArchiveWriter
