@@ -15,6 +15,9 @@ struct UpperWriter {
     /// `COPY --exclude` patterns, matched against source paths as `.dockerignore` lines are.
     var exclude: ((String) -> Bool)?
     var epoch: Int64
+    /// `--link`: directories this writer creates are root's, 0755, whatever `owner` and `chmod` say
+    /// (the layer must not depend on anything but its sources).
+    var freshParents = false
     let canChown = geteuid() == 0
 
     /// Makes `path` (relative) a directory in the upper dir, copying up its ancestors.
@@ -32,6 +35,9 @@ struct UpperWriter {
             if let below = try lower.hostPath(walked), lstat(below, &st) == 0, (st.st_mode & FileType.mask) == FileType.directory {
                 try checked("create directory", host) { mkdir(host, 0o700) }
                 try finish(host, uid: st.st_uid, gid: st.st_gid, mode: UInt32(st.st_mode & 0o7777), mtime: st.st_mtim)
+            } else if freshParents {
+                try checked("create directory", host) { mkdir(host, 0o700) }
+                try finish(host, uid: 0, gid: 0, mode: 0o755, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
             } else {
                 try checked("create directory", host) { mkdir(host, 0o700) }
                 try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? createdMode, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
@@ -111,6 +117,16 @@ struct UpperWriter {
         try fd.writeAll(content)
         try fd.close()
         try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? mode, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
+    }
+
+    /// Moves a downloaded file (`ADD <URL>`, on the same file system) to `destination`, with `mode`
+    /// unless `--chmod` says otherwise, and `mtime` clamped to the epoch.
+    func move(_ file: String, to destination: String, mode: UInt32, mtime: Int64) throws {
+        try ensureDirectory(FileSystem.parent(of: destination) == "." ? "" : FileSystem.parent(of: destination))
+        let host = upper + "/" + destination
+        try FileSystem.removeTree(host)
+        try checked("move download to", host) { rename(file, host) }
+        try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? mode, mtime: timespec(tv_sec: Int(min(mtime, epoch)), tv_nsec: 0))
     }
 
     private func finish(_ host: String, uid: UInt32, gid: UInt32, mode: UInt32, mtime: timespec) throws {
