@@ -51,9 +51,9 @@ import Testing
     }
 
     /// The error a build throws, or a recorded issue when it succeeds.
-    static func failure(_ dockerfile: String, in store: ImageStore) async -> ReeError? {
+    static func failure(_ dockerfile: String, in store: ImageStore, configure: (inout BuildOptions) -> Void = { _ in }) async -> ReeError? {
         do {
-            _ = try await build(dockerfile, in: store)
+            _ = try await build(dockerfile, in: store, configure: configure)
             Issue.record("the build succeeded")
             return nil
         } catch let error as ReeError {
@@ -173,6 +173,22 @@ import Testing
         let git = await Self.failure("FROM scratch\nADD https://github.com/moby/buildkit.git /src\n", in: store)
         #expect(git?.code == .unsupported)
         #expect(git?.message.contains("Git sources are not supported") == true, "\(git?.message ?? "")")
+
+        // Nothing of the failed downloads is left behind.
+        let left = try FileSystem.listDirectory(store.home + "/tmp").filter { $0.hasPrefix("download-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func aBodyOverTheLimitFailsTheStep() async throws {
+        let store = try Self.emptyStore()
+        let site = try Site()
+        try site.put("big.bin", String(repeating: "x", count: 4096))
+        let error = await Self.failure("FROM scratch\nADD \(site.base)/big.bin /big.bin\n", in: store) { $0.downloadLimit = 1000 }
+        #expect(error?.code == .limitExceeded)
+        #expect(error?.message.contains("'\(site.base)/big.bin'") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("limit of 1000 bytes") == true, "\(error?.message ?? "")")
+        let left = try FileSystem.listDirectory(store.home + "/tmp").filter { $0.hasPrefix("download-") }
+        #expect(left.isEmpty, "\(left)")
     }
 
     @Test func theCacheHitsOnAnUnchangedBodyAndMissesOnAChangedOne() async throws {
