@@ -15,7 +15,8 @@ struct ree_download_sink {
 };
 
 static pthread_once_t ree_download_once = PTHREAD_ONCE_INIT;
-static void ree_download_global(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+static CURLcode ree_download_global_rc = CURLE_FAILED_INIT;
+static void ree_download_global(void) { ree_download_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 static size_t ree_download_write(char *data, size_t size, size_t n, void *userdata) {
     struct ree_download_sink *sink = userdata;
@@ -54,7 +55,12 @@ int ree_download(const char *url, const char *proxy, const char *ca_file, int fd
                  ree_download_result *result, char *err, size_t errlen) {
     memset(result, 0, sizeof *result);
     result->last_modified = -1;
-    pthread_once(&ree_download_once, ree_download_global);
+    int once = pthread_once(&ree_download_once, ree_download_global);
+    if (once != 0 || ree_download_global_rc != CURLE_OK) {
+        snprintf(err, errlen, "failed to initialise libcurl: %s",
+                 once != 0 ? strerror(once) : curl_easy_strerror(ree_download_global_rc));
+        return (int)CURLE_FAILED_INIT;
+    }
     CURL *c = curl_easy_init();
     if (!c) {
         snprintf(err, errlen, "failed to start libcurl");

@@ -56,7 +56,8 @@ extension BuildRun {
         }
 
         let fetched = try await download(urls.map(\.url), line: line)
-        defer { for file in fetched { unlink(file.path) } }   // moved into the layer unless something failed
+        // Each file is moved into the step's upper directory; what is still here failed on the way.
+        defer { for file in fetched { try? FileSystem.removeTree(file.path) } }
         if let expected, let file = fetched.first, file.sha256 != expected {
             throw ReeError(.corrupt, "line \(line): failed to verify '\(file.url)': checksum mismatch: expected sha256:\(expected), got sha256:\(file.sha256)")
         }
@@ -93,7 +94,7 @@ extension BuildRun {
                 log.line("  fetched \(url) (\(file.size) bytes, sha256:\(file.sha256))")
             }
         } catch {
-            for file in fetched { unlink(file.path) }
+            for file in fetched { try? FileSystem.removeTree(file.path) }
             if proxy != nil { await network?.stepEnded(step: stepName) }
             guard let e = error as? ReeError else { throw error }
             throw ReeError(e.code, "line \(line): \(e.message)", errno: e.errno)

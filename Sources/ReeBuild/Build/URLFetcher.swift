@@ -42,7 +42,7 @@ struct URLFetcher {
             return Fetched(url: url, path: path, size: Int64(result.size), sha256: try Self.sha256(of: path),
                            lastModified: result.last_modified >= 0 ? Int64(result.last_modified) : nil)
         } catch {
-            unlink(path)
+            try? FileSystem.removeTree(path)
             throw error
         }
     }
