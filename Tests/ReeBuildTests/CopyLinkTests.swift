@@ -53,6 +53,28 @@ import Testing
         #expect(try String(contentsOfFile: root + "/target/keep.txt", encoding: .utf8) == "kept\n")
     }
 
+    @Test func withoutLinkASymlinkedDestinationParentIsFollowedAsDockerDoes() async throws {
+        let store = try AddURLTests.emptyStore()
+        let project = try BuildFixtures.project([
+            "Dockerfile": """
+                FROM scratch
+                COPY tree/ /
+                COPY f.txt /app/sub/f.txt
+                COPY f.txt /abs/
+                """,
+            "f.txt": "followed\n",
+            "tree/target/keep.txt": "kept\n",
+        ])
+        try FileManager.default.createSymbolicLink(atPath: project + "/tree/app", withDestinationPath: "target")
+        try FileManager.default.createSymbolicLink(atPath: project + "/tree/abs", withDestinationPath: "/target/../target/deeper")
+        let result = try await BuildFixtures.build(project, in: store)
+        let layers = try LayerEntry.layers(of: result.image, in: store)
+        try #require(layers.count == 3)
+        #expect(Set(layers[1].keys) == ["target", "target/sub", "target/sub/f.txt"], "\(layers[1].keys.sorted())")
+        #expect(Set(layers[2].keys) == ["target", "target/deeper", "target/deeper/f.txt"], "\(layers[2].keys.sorted())")
+        #expect(layers[1]["app"] == nil && layers[2]["abs"] == nil, "the symlinks stay")
+    }
+
     static let dockerfile = """
         FROM scratch
         ARG BASE=one

@@ -103,7 +103,8 @@ extension BuildRun {
             writer.chmod = mode
         }
         let absolute = destination.hasPrefix("/") ? destination : (state.workingDirectory as NSString).appendingPathComponent(destination)
-        let dest = LayersTree.clean(absolute)
+        // Docker follows symlinks in the destination inside the image; --link has no image below.
+        let dest = link ? LayersTree.clean(absolute) : try writer.resolvedInImage(LayersTree.clean(absolute))
         let destinationIsDirectory = try writer.isDirectory(dest)
         let intoDirectory = destination.hasSuffix("/") || resolved.count > 1 || destinationIsDirectory
         if intoDirectory { try writer.ensureDirectory(dest) }

@@ -45,6 +45,45 @@ struct UpperWriter {
         }
     }
 
+    /// `path` with every symlink on the way followed inside the image (this step's upper directory
+    /// over the lower layers), as Docker resolves a COPY or ADD destination (continuity's RootPath):
+    /// an absolute target restarts at the root, `..` stops there.
+    func resolvedInImage(_ path: String) throws -> String {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let component = pending.removeFirst()
+            if component == "." { continue }
+            if component == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = (resolved + [component]).joined(separator: "/")
+            var st = stat()
+            guard let host = try visiblePath(candidate), lstat(host, &st) == 0, (st.st_mode & FileType.mask) == FileType.symlink else {
+                resolved.append(component)
+                continue
+            }
+            hops += 1
+            guard hops <= 40 else { throw ReeError(.invalidInput, "failed to resolve '/\(path)': too many levels of symbolic links") }
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let n = try checked("read link", host) { readlink(host, &buffer, 4096) }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if target.hasPrefix("/") { resolved = [] }
+            pending = target.split(separator: "/").map(String.init) + pending
+        }
+        return resolved.joined(separator: "/")
+    }
+
+    /// The host path that shows at `path`: this step's upper directory first, then the lower layers.
+    private func visiblePath(_ path: String) throws -> String? {
+        var st = stat()
+        let host = upper + "/" + path
+        if lstat(host, &st) == 0 { return host }
+        return try lower.hostPath(path)
+    }
+
     /// Whether `path` is a directory in the merged view (upper over lower).
     func isDirectory(_ path: String) throws -> Bool {
         var st = stat()
