@@ -48,11 +48,10 @@ extension BuildRun {
             // The ids --chown resolves to are in the layer; the checksum key must carry them (--link
             // leaves the parent state, and so /etc/passwd, out of the key).
             let owner = try add.chown.map { try UserSpec.resolve($0, lowerLayersTopFirst: state.lowerTopFirst) }
-            checksumKey = "sha256:\(expected) owner \(owner.map { "\($0.uid):\($0.gid)" } ?? "0:0")"
-            if let checksumKey {
-                let (key, stateKey) = placeKeys(content: checksumKey, link: link, instruction: instruction, state: state)
-                if try reuse(key: key, stateKey: stateKey, instruction: instruction, state: &state) { return }
-            }
+            let content = "sha256:\(expected) owner \(owner.map { "\($0.uid):\($0.gid)" } ?? "0:0")"
+            checksumKey = content
+            let (key, stateKey) = placeKeys(content: content, link: link, instruction: instruction, state: state)
+            if try reuse(key: key, stateKey: stateKey, instruction: instruction, state: &state) { return }
         }
 
         let fetched = try await download(urls.map(\.url), line: line)
