@@ -191,6 +191,34 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test func redirectsAreFollowedAndTheFileIsNamedAfterTheURLAsWritten() async throws {
+        let store = try Self.emptyStore()
+        let (port, server) = try ScriptServer.start("""
+            import http.server
+            class H(http.server.BaseHTTPRequestHandler):
+                def log_message(self, *a): pass
+                def do_GET(self):
+                    if self.path == "/latest":
+                        self.send_response(302)
+                        self.send_header("Location", "/releases/tool-1.2.bin")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                    else:
+                        body = ("served " + self.path + "\\n").encode()
+                        self.send_response(200)
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+            s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+            print(s.server_address[1], flush=True)
+            s.serve_forever()
+            """, arguments: [])
+        defer { ScriptServer.stop(server) }
+        let result = try await Self.build("FROM scratch\nADD http://127.0.0.1:\(port)/latest /opt/\n", in: store)
+        let layer = try #require(try LayerEntry.layers(of: result.image, in: store).last)
+        #expect(layer["opt/latest"]?.data == "served /releases/tool-1.2.bin\n", "\(layer.keys.sorted())")
+    }
+
     @Test func theCacheHitsOnAnUnchangedBodyAndMissesOnAChangedOne() async throws {
         let store = try Self.emptyStore()
         let site = try Site()
