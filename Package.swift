@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "ReeDockerfile"),
         .target(name: "ReeSBOM", dependencies: ["ReeOS", "ReeOCI", "ReeLayers"]),
         .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
-        .target(name: "ReeBuild", dependencies: ["CReeShim", "ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
+        .target(name: "ReeBuild", dependencies: ["CReeShim", "CReeProxy", "ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
         .target(name: "ReeService", dependencies: [
             "ReeOS", "ReeArchive", "ReeOCI", "ReeBuild", "CSQLite",
             .product(name: "Logging", package: "swift-log"),

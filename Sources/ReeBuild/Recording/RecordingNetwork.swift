@@ -78,6 +78,16 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
         return mounts
     }
 
+    /// ADD <URL>: the builder fetches through the same proxy, listening on the host's loopback for
+    /// the step, so the download is recorded at define and replayed at build like a RUN's. Only the
+    /// recording's CA is trusted: every https:// answer through the proxy is signed by it.
+    public func hostProxy(step: String) throws -> HostProxy? {
+        let caFile = scratch + "/host-ca-\(counter.next()).crt"
+        try FileSystem.writeAtomically(caFile, Array(authority.certificatePEM.utf8), mode: 0o644)
+        let port = try proxy.listen(port: 0)
+        return HostProxy(url: "http://127.0.0.1:\(port)", caFile: caFile)
+    }
+
     public func serve(listener: Int32, step: String) {
         proxy.serve(listener: listener)
     }
