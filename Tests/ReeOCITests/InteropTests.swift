@@ -61,9 +61,9 @@ import Testing
         }
     }
 
-    /// A layer larger than one gzip block is several gzip members: Go's reader (umoci, podman) must
-    /// see one stream, and its content must match the diff id.
-    @Test func layersOfManyGzipMembersUnpackWithUmociAndLoadInPodman() throws {
+    /// A layer larger than one gzip block is several gzip members: Go's readers (umoci, skopeo, podman)
+    /// must see one stream, and its content must match the diff id.
+    @Test func layersOfManyGzipMembersReadInUmociSkopeoAndPodman() throws {
         try Requirements.tool("skopeo")
         try Requirements.tool("oci-image-tool")
         try Requirements.tool("umoci")
@@ -85,6 +85,10 @@ import Testing
         try Shell.check(["umoci", "unpack", "--image", "\(dir)/layout:m", "\(dir)/bundle"])
         #expect(FileManager.default.contents(atPath: "\(dir)/bundle/rootfs/opt/big.bin") == Data(big))
         #expect(try String(contentsOfFile: "\(dir)/bundle/rootfs/opt/after", encoding: .utf8) == "after\n")
+        // skopeo (containers/image) decompresses into a dir: layout, the layer named by its digest: the diff id.
+        try Shell.check(["skopeo", "copy", "-q", "--dest-decompress", "oci-archive:\(dir)/members.tar", "dir:\(dir)/plain"])
+        let plain = "\(dir)/plain/\(layer.diffID.encoded)"
+        #expect(try Shell.check(["sha256sum", plain]).hasPrefix(layer.diffID.encoded))
 
         try Requirements.tool("podman")
         let load = try Shell.run(["podman", "load", "-i", "\(dir)/members.tar"])
