@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Our C: syscalls Swift cannot reach, and the clone-to-exec path.
         .target(name: "CReeShim"),
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "CReeProxy", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("curl")]),
 
         .target(name: "ReeOS", dependencies: ["CReeShim", "CCrypto"]),
-        .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd"]),
+        .target(name: "ReeArchive", dependencies: ["ReeOS", "CArchive", "CZlib", "CZstd", "CDeflate"]),
         .target(name: "ReeOCI", dependencies: ["ReeOS", "ReeArchive"]),
         .target(name: "ReeLayers", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "CReeShim"]),
         .target(name: "ReeSandbox", dependencies: ["ReeOS", "CReeShim", "CSeccomp"]),

@@ -4,7 +4,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages needed to build and run ree.
-BUILD_PACKAGES=(pkg-config libarchive-dev libseccomp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
+BUILD_PACKAGES=(pkg-config libarchive-dev libseccomp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev libdeflate-dev
                 libsqlite3-dev mmdebstrap busybox-static uidmap ca-certificates apt-utils)
 # Tools the tests use to check our output, and the benchmarks' peers.
 TEST_PACKAGES=(skopeo umoci oci-image-tool podman buildah bubblewrap hyperfine libarchive-tools unzip wget

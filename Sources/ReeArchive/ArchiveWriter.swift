@@ -37,6 +37,8 @@ public final class ArchiveWriter {
     public let options: Options
     public let name: String
     private var finished = false
+    /// For `writeData(from:size:)`: one buffer for all files, not one per file.
+    private var chunk: UnsafeMutableRawBufferPointer?
 
     /// Writes to `sink`; `name` is used in error messages.
     public init(sink: ByteSink, name: String, options: Options = Options()) throws {
@@ -60,6 +62,7 @@ public final class ArchiveWriter {
         if !finished { archive_write_fail(archive) }
         archive_write_free(archive)
         archive_entry_free(entry)
+        chunk?.deallocate()
     }
 
     private func check(_ status: Int32, _ verb: String) throws {
@@ -171,12 +174,13 @@ public final class ArchiveWriter {
     /// Copies a file's data from `fd` for the current entry (exactly `size` bytes).
     public func writeData(from fd: FileDescriptor, size: Int64) throws {
         var remaining = size
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        let buffer = chunk ?? UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        chunk = buffer
         while remaining > 0 {
-            let want = Int(min(Int64(chunk.count), remaining))
-            let n = try chunk.withUnsafeMutableBytes { try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let want = Int(min(Int64(buffer.count), remaining))
+            let n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
             if n == 0 { throw ReeError(.corrupt, "failed to read '\(fd.path)': file shrank while archiving") }
-            try chunk.withUnsafeBytes { try writeData(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            try writeData(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             remaining -= Int64(n)
         }
     }

@@ -3,9 +3,9 @@ import ReeOS
 
 /// Compresses everything written to it into `next`, in gzip or zstd.
 ///
-/// Gzip is `ParallelGzip` (all cores, fixed header: no name, mtime 0, OS byte 3), so the same input
-/// and level give the same bytes anywhere. Zstd uses two worker threads: its output does not
-/// depend on the worker count as long as it is at least one.
+/// Gzip is `ParallelGzip` (all cores, independent 1 MiB members, fixed headers: no name, mtime 0,
+/// OS byte 3), so the same input and level give the same bytes anywhere. Zstd uses a worker thread
+/// per core: its output does not depend on the worker count as long as it is at least one.
 public final class CompressingSink: ByteSink {
     private let next: ByteSink
     private let name: String
@@ -33,7 +33,7 @@ public final class CompressingSink: ByteSink {
                 throw ReeError(.system, "failed to start zstd for '\(name)'")
             }
             ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, Int32(level))
-            ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, 2)
+            ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, Int32(max(2, System.processorCount)))
             engine = .zstd(ctx)
         }
     }

@@ -1,134 +1,149 @@
-import CZlib
+import CDeflate
 import Dispatch
 import ReeOS
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Gzip across all cores, pigz's way: the input is cut into 1 MiB blocks, each deflated on its own
-/// thread with the previous block's last 32 KiB as dictionary and ended with a sync flush; the
-/// blocks are concatenated in order into one gzip member and their CRCs combined.
+/// Gzip across all cores: the input is cut into 1 MiB blocks, each compressed on its own by
+/// libdeflate (about 2.5 times zlib's speed at a slightly better ratio) into one gzip member, and
+/// the members are written in order. A gzip file is a series of members (RFC 1952, 2.2): gzip,
+/// zlib, Go's `compress/gzip`, Python, pigz and libarchive all read it as one stream, and eStargz
+/// layers rely on the same.
 ///
-/// The bytes depend on the level and the block size only, never on the number of threads, so
-/// layers stay reproducible across machines. The header has no name, mtime 0 and OS byte 3.
+/// Blocks share no dictionary, so the bytes depend on the level and the block size only, never on
+/// the number of threads or on how the input was split into writes: layers stay reproducible
+/// across machines. Every member header has no name, mtime 0, no extra flags and OS byte 3.
 final class ParallelGzip: @unchecked Sendable {
     static let blockSize = 1 << 20
-    static let dictionarySize = 32 << 10
+    static let header: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
 
     private let next: ByteSink
     private let name: String
     private let level: Int32
-    private let queue = DispatchQueue(label: "ree.gzip", attributes: .concurrent)
-    private let slots: DispatchSemaphore
-    private var pending: [Block] = []
-    private var current: [UInt8] = []
-    private var previousTail: [UInt8] = []
-    private var crc: UInt = 0
-    private var total: UInt64 = 0
-    private var wroteHeader = false
+    /// Blocks in flight at most: enough to keep every core busy while the oldest is written out.
+    /// One means one block at a time, on one thread.
     private let window: Int
+    private let queue = DispatchQueue(label: "ree.gzip", attributes: .concurrent)
+    private var current: Block?
+    private var pending: [Block] = []
+    private var idle: [Block] = []
+    private var members = 0
 
-    final class Block: @unchecked Sendable {
-        let input: [UInt8]
-        let dictionary: [UInt8]
-        let last: Bool
-        var output: [UInt8] = []
-        var crc: UInt = 0
-        var error: ReeError?
-        let done = DispatchSemaphore(value: 0)
-        init(input: [UInt8], dictionary: [UInt8], last: Bool) {
-            self.input = input
-            self.dictionary = dictionary
-            self.last = last
-        }
-    }
-
-    init(level: Int, next: ByteSink, name: String) {
+    init(level: Int, next: ByteSink, name: String, blocksInFlight: Int = max(2, System.processorCount * 2)) {
         self.level = Int32(level)
         self.next = next
         self.name = name
-        window = max(2, System.processorCount * 2)
-        slots = DispatchSemaphore(value: window)
-        current.reserveCapacity(Self.blockSize)
+        window = max(1, blocksInFlight)
     }
 
     func write(_ buffer: UnsafeRawBufferPointer) throws {
+        guard let source = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
-            let n = min(Self.blockSize - current.count, buffer.count - offset)
-            current.append(contentsOf: buffer[offset..<(offset + n)])
+            let block = try current ?? takeBlock()
+            current = block
+            let n = min(Self.blockSize - block.count, buffer.count - offset)
+            block.append(source + offset, n)
             offset += n
-            if current.count == Self.blockSize { try submit(last: false) }
+            if block.count == Self.blockSize {
+                current = nil
+                submit(block)
+            }
         }
     }
 
+    /// Compresses what is left and writes every member; an empty input gives one empty member.
     func finish() throws {
-        try submit(last: true)
+        if let block = current {
+            current = nil
+            submit(block)
+        } else if members == 0 && pending.isEmpty {
+            submit(try takeBlock())
+        }
         while !pending.isEmpty { try drainOne() }
-        var trailer = [UInt8](repeating: 0, count: 8)
-        for i in 0..<4 { trailer[i] = UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: crc) >> (8 * UInt32(i))) }
-        for i in 0..<4 { trailer[4 + i] = UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: total) >> (8 * UInt32(i))) }
-        try trailer.withUnsafeBytes { try next.write($0) }
     }
 
-    private func submit(last: Bool) throws {
-        if !wroteHeader {
-            wroteHeader = true
-            let header: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
-            try header.withUnsafeBytes { try next.write($0) }
-        }
-        let block = Block(input: current, dictionary: previousTail, last: last)
-        previousTail = Array(current.suffix(Self.dictionarySize))
-        current = []
-        current.reserveCapacity(Self.blockSize)
-        while pending.count >= window { try drainOne() }
-        slots.wait()
+    private func takeBlock() throws -> Block {
+        while idle.isEmpty && pending.count >= window { try drainOne() }
+        if let block = idle.popLast() { return block }
+        return try Block(level: level, name: name)
+    }
+
+    private func submit(_ block: Block) {
         pending.append(block)
-        let level = self.level
-        let slots = self.slots
         queue.async {
-            Self.compress(block, level: level)
+            block.compress()
             block.done.signal()
-            slots.signal()
         }
     }
 
     private func drainOne() throws {
         let block = pending.removeFirst()
         block.done.wait()
-        if let error = block.error { throw ReeError(error.code, "failed to gzip '\(name)': \(error.message)") }
-        crc = crc32_combine(crc, block.crc, off_t(block.input.count))
-        total &+= UInt64(block.input.count)
-        try block.output.withUnsafeBytes { try next.write($0) }
+        if let error = block.error { throw error }
+        try next.write(UnsafeRawBufferPointer(start: block.output, count: block.outputCount))
+        members += 1
+        block.reset()
+        idle.append(block)
     }
 
-    private static func compress(_ block: Block, level: Int32) {
-        // zlib checks that the stream keeps its address: it lives on the heap, not in a Swift var.
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        guard deflateInit2_(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            block.error = ReeError(.system, "deflateInit2 failed")
-            return
-        }
-        defer { deflateEnd(stream) }
-        if !block.dictionary.isEmpty {
-            _ = block.dictionary.withUnsafeBytes { deflateSetDictionary(stream, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt($0.count)) }
-        }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(block.input.count))) + 64)
-        let status: Int32 = block.input.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { out in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = uInt(input.count)
-                stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(out.count)
-                return deflate(stream, block.last ? Z_FINISH : Z_SYNC_FLUSH)
+    /// One block's buffers and compressor, reused for the next block once written out.
+    final class Block: @unchecked Sendable {
+        let input: UnsafeMutableRawPointer
+        let output: UnsafeMutableRawPointer
+        let outputCapacity: Int
+        private let compressor: OpaquePointer
+        private let name: String
+        private(set) var count = 0
+        private(set) var outputCount = 0
+        private(set) var error: ReeError?
+        let done = DispatchSemaphore(value: 0)
+
+        init(level: Int32, name: String) throws {
+            guard let c = libdeflate_alloc_compressor(level) else {
+                throw ReeError(.system, "failed to start gzip level \(level) for '\(name)'")
             }
+            compressor = c
+            self.name = name
+            outputCapacity = ParallelGzip.header.count + libdeflate_deflate_compress_bound(c, ParallelGzip.blockSize) + 8
+            input = UnsafeMutableRawPointer.allocate(byteCount: ParallelGzip.blockSize, alignment: 64)
+            output = UnsafeMutableRawPointer.allocate(byteCount: outputCapacity, alignment: 64)
         }
-        guard status == (block.last ? Z_STREAM_END : Z_OK), stream.pointee.avail_in == 0 else {
-            block.error = ReeError(.system, "deflate returned \(status)")
-            return
+
+        deinit {
+            libdeflate_free_compressor(compressor)
+            input.deallocate()
+            output.deallocate()
         }
-        output.removeLast(Int(stream.pointee.avail_out))
-        block.output = output
-        block.crc = block.input.withUnsafeBytes { crc32(0, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt($0.count)) }
+
+        func append(_ bytes: UnsafeRawPointer, _ n: Int) {
+            (input + count).copyMemory(from: bytes, byteCount: n)
+            count += n
+        }
+
+        func reset() {
+            count = 0
+            outputCount = 0
+        }
+
+        /// Header, raw deflate, CRC-32 and size (little-endian): one complete member.
+        func compress() {
+            let headerSize = ParallelGzip.header.count
+            for (i, byte) in ParallelGzip.header.enumerated() { output.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
+            let n = libdeflate_deflate_compress(compressor, input, count, output + headerSize, outputCapacity - headerSize - 8)
+            guard n > 0 else {
+                error = ReeError(.system, "failed to gzip '\(name)': libdeflate found no room for \(count) bytes")
+                return
+            }
+            let crc = libdeflate_crc32(0, input, count)
+            let trailer = output + headerSize + n
+            for i in 0..<4 {
+                trailer.storeBytes(of: UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))), toByteOffset: i, as: UInt8.self)
+                trailer.storeBytes(of: UInt8(truncatingIfNeeded: UInt32(count) >> (8 * UInt32(i))), toByteOffset: 4 + i, as: UInt8.self)
+            }
+            outputCount = headerSize + n + 8
+        }
     }
 }
 

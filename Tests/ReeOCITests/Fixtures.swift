@@ -34,6 +34,21 @@ func makeTestImage(in store: ImageStore, name: String = "testimage", marker: Str
     return try store.writeImage(name: ImageName(name), config: config, layers: layers)
 }
 
+/// A gzip layer of regular files, stored as `ree` writes layers (`CompressingSink`).
+func makeLayer(in store: ImageStore, files: [(String, [UInt8])]) throws -> (descriptor: Descriptor, diffID: Digest) {
+    let tar = MemorySink()
+    let w = try ArchiveWriter(sink: tar, name: "layer", options: .deterministic())
+    for (path, data) in files {
+        try w.write(ArchiveEntry(path: path, kind: .regular, mode: 0o644, mtime: 1_700_000_000), contents: data)
+    }
+    try w.finish()
+    let gz = MemorySink()
+    let c = try CompressingSink(.gzip(level: 6), next: gz, name: "layer")
+    try tar.bytes.withUnsafeBytes { try c.write($0) }
+    try c.finish()
+    return (try store.blobs.put(gz.bytes, mediaType: .ociLayerGzip), Digest.sha256(of: tar.bytes))
+}
+
 /// Writes a tar from (path, kind, data) triples; for crafting good and bad archives.
 func writeTar(_ path: String, _ entries: [(ArchiveEntry, [UInt8])]) throws {
     let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC)

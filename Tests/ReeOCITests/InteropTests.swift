@@ -61,6 +61,45 @@ import Testing
         }
     }
 
+    /// A layer larger than one gzip block is several gzip members: Go's readers (umoci, skopeo, podman)
+    /// must see one stream, and its content must match the diff id.
+    @Test func layersOfManyGzipMembersReadInUmociSkopeoAndPodman() throws {
+        try Requirements.tool("skopeo")
+        try Requirements.tool("oci-image-tool")
+        try Requirements.tool("umoci")
+        let store = try makeStore()
+        var state: UInt64 = 3
+        let big = (0..<(3 << 20) + 777).map { i -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return i % 5 == 0 ? UInt8(truncatingIfNeeded: state >> 33) : UInt8(ascii: "a") + UInt8(i % 19)
+        }
+        let layer = try makeLayer(in: store, files: [("opt/big.bin", big), ("opt/after", Array("after\n".utf8))])
+        var config = ImageConfig(rootfs: .init(diffIDs: [layer.diffID]))
+        config.created = "2023-11-14T22:13:20Z"
+        try store.writeImage(name: ImageName("members"), config: config, layers: [layer.descriptor])
+        let dir = try makeTemporaryDirectory()
+        try store.exportArchive("members", toPath: "\(dir)/members.tar")
+        try Shell.check(["skopeo", "copy", "-q", "oci-archive:\(dir)/members.tar", "oci:\(dir)/layout:m"])
+        let validation = try Shell.run(["oci-image-tool", "validate", "--type", "image", "--ref", "name=m", "\(dir)/layout"])
+        #expect(validation.succeeded, "\(validation.stdout)\(validation.stderr)")
+        try Shell.check(["umoci", "unpack", "--image", "\(dir)/layout:m", "\(dir)/bundle"])
+        #expect(FileManager.default.contents(atPath: "\(dir)/bundle/rootfs/opt/big.bin") == Data(big))
+        #expect(try String(contentsOfFile: "\(dir)/bundle/rootfs/opt/after", encoding: .utf8) == "after\n")
+        // skopeo (containers/image) decompresses into a dir: layout, the layer named by its digest: the diff id.
+        try Shell.check(["skopeo", "copy", "-q", "--dest-decompress", "oci-archive:\(dir)/members.tar", "dir:\(dir)/plain"])
+        let plain = "\(dir)/plain/\(layer.diffID.encoded)"
+        #expect(try Shell.check(["sha256sum", plain]).hasPrefix(layer.diffID.encoded))
+
+        try Requirements.tool("podman")
+        let load = try Shell.run(["podman", "load", "-i", "\(dir)/members.tar"])
+        #expect(load.succeeded, "\(load.stderr)")
+        defer { _ = try? Shell.run(["podman", "rmi", "-f", "localhost/members:latest"]) }
+        try Shell.check(["podman", "save", "--format", "oci-archive", "-o", "\(dir)/saved.tar", "localhost/members:latest"])
+        let back = try makeStore()
+        let image = try back.importArchive("\(dir)/saved.tar", name: ImageName("saved"))
+        #expect(try back.config(of: back.manifest(of: image)).rootfs.diffIDs == [layer.diffID])
+    }
+
     @Test func weImportWhatSkopeoWrites() throws {
         try Requirements.tool("skopeo")
         let (_, tar, d) = try exported()
