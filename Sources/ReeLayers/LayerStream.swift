@@ -17,7 +17,7 @@ public final class LayerStream {
     private let blob: BlobWriter
     private let compression: ArchiveCompression
 
-    public init(store: BlobStore, compression: ArchiveCompression = .gzip(level: 6), epoch: Int64?) throws {
+    public init(store: BlobStore, compression: ArchiveCompression = .layerDefault, epoch: Int64?) throws {
         self.compression = compression
         blob = try store.makeWriter()
         if compression == .none {

@@ -7,7 +7,7 @@ struct CompressionOption: ExpressibleByArgument {
 
     init(_ value: ArchiveCompression) { self.value = value }
 
-    static let gzip = CompressionOption(.gzip(level: 6))
+    static let gzip = CompressionOption(.layerDefault)
 
     init?(argument: String) {
         let parts = argument.split(separator: ":", maxSplits: 1).map(String.init)
@@ -15,8 +15,9 @@ struct CompressionOption: ExpressibleByArgument {
         if parts.count == 2 && level == nil { return nil }
         switch parts[0] {
         case "gzip":
-            guard (level ?? 6) >= 1 && (level ?? 6) <= 9 else { return nil }
-            value = .gzip(level: level ?? 6)
+            let gzipLevel = level ?? ArchiveCompression.defaultGzipLevel
+            guard gzipLevel >= 1 && gzipLevel <= 9 else { return nil }
+            value = .gzip(level: gzipLevel)
         case "zstd":
             guard (level ?? 3) >= 1 && (level ?? 3) <= 19 else { return nil }
             value = .zstd(level: level ?? 3)
@@ -25,5 +26,5 @@ struct CompressionOption: ExpressibleByArgument {
         }
     }
 
-    static let help: ArgumentHelp = "Layer compression: gzip[:1-9] (default gzip:6) or zstd[:1-19] (default zstd:3)."
+    static let help: ArgumentHelp = "Layer compression: gzip[:1-9] (default gzip:4) or zstd[:1-19] (default zstd:3)."
 }

@@ -10,7 +10,7 @@ import ReeOS
 public struct Bootstrapper: Sendable {
     public let store: ImageStore
     public let recipesDirectory: String
-    public var compression: ArchiveCompression = .gzip(level: 6)
+    public var compression: ArchiveCompression = .layerDefault
     private let log: @Sendable (String) -> Void
 
     public init(store: ImageStore, recipesDirectory: String, log: @escaping @Sendable (String) -> Void) {

@@ -17,7 +17,7 @@ public struct BuildOptions: Sendable {
     /// Clamps every mtime and sets `created`; also in each RUN step's environment. Default 0.
     public var sourceDateEpoch: Int64 = 0
     public var userNamespace: SandboxConfiguration.UserNamespaceMode = .auto
-    public var compression: ArchiveCompression = .gzip(level: 6)
+    public var compression: ArchiveCompression = .layerDefault
     /// A RUN step running longer is killed with everything it started.
     public var stepTimeout: Duration = .seconds(3600)
     /// Hooks for the recorder: what a RUN step gets for network (a listening socket, env, mounts),
