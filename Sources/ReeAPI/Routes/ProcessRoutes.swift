@@ -27,7 +27,7 @@ struct ProcessRoutes {
         }
         router.get("/api/process/status/:uuid") { _, context in
             let record = try service.record(try processID(context), owner: try context.requireUser())
-            return APIJSON.response(ProcessStatusResponse(record))
+            return APIJSON.response(json: ProcessStatusResponse(record).json)
         }
         router.get("/api/process/log/:uuid") { request, context in
             try log(request, context)
@@ -62,7 +62,7 @@ struct ProcessRoutes {
         let record = try await service.create(kind: kind, tag: upload.fields["tag"],
                                               dockerfile: kind == .recordingDefine ? upload.fields["dockerfile"] : nil,
                                               owner: user, uploadPath: path)
-        return APIJSON.response(ProcessCreatedResponse(record))
+        return APIJSON.response(json: ProcessCreatedResponse(record).json)
     }
 
     private func log(_ request: Request, _ context: ReeRequestContext) throws -> Response {

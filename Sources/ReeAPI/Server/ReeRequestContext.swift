@@ -1,5 +1,5 @@
-import Foundation
 import Hummingbird
+import Synchronization
 
 /// The context of one request: Hummingbird's core storage plus the authenticated user.
 public struct ReeRequestContext: RequestContext {
@@ -24,12 +24,11 @@ public struct ReeRequestContext: RequestContext {
     }
 }
 
-private final class Identity: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: String?
+private final class Identity: Sendable {
+    private let stored = Mutex<String?>(nil)
 
     var value: String? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }
