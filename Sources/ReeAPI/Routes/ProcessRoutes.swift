@@ -39,6 +39,7 @@ struct ProcessRoutes {
         router.get("/api/process/download/:uuid") { _, context in
             let id = try processID(context)
             let path = try service.outputFile(id, owner: try context.requireUser())
+            context.streamsBody = true
             return Response(status: .ok, headers: [
                 .contentType: "application/zip",
                 .contentDisposition: "attachment; filename=\"\(id).zip\"",
@@ -70,6 +71,7 @@ struct ProcessRoutes {
         let user = try context.requireUser()
         let headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
         let follow = request.uri.queryParameters.get("follow").map { ["true", "1", "yes"].contains($0.lowercased()) } ?? false
+        context.streamsBody = true
         if follow {
             return Response(status: .ok, headers: headers, body: FileResponse.body(stream: try service.followLog(id, owner: user)))
         }

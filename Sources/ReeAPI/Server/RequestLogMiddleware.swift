@@ -40,6 +40,10 @@ struct RequestLogMiddleware: RouterMiddleware {
             ])
             metrics.record(method: method, route: route, status: status, nanoseconds: nanoseconds)
         }
+        guard context.streamsBody else {
+            record()
+            return response
+        }
         // Streamed bodies (downloads, followed logs) are counted when their last byte is written.
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in

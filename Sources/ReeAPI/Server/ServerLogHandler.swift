@@ -32,7 +32,9 @@ public struct ServerLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var pretty = prettyMetadata
         let provided = metadataProvider?.get() ?? [:]
-        if !provided.isEmpty || !(event.metadata ?? [:]).isEmpty || event.error != nil {
+        if let explicit = event.metadata, !explicit.isEmpty, metadata.isEmpty, provided.isEmpty, event.error == nil {
+            pretty = Self.prettify(explicit) // a request line: nothing to merge
+        } else if !provided.isEmpty || !(event.metadata ?? [:]).isEmpty || event.error != nil {
             var merged = metadata
             merged.merge(provided) { _, new in new }
             if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
@@ -43,12 +45,18 @@ public struct ServerLogHandler: LogHandler {
             pretty = Self.prettify(merged)
         }
         var line = Self.timestamps.current()
-        line.reserveCapacity(line.utf8.count + 200)
+        line.reserveCapacity(line.utf8.count + 64 + (pretty?.utf8.count ?? 0))
         line += " "
         line += event.level.rawValue
-        if !label.isEmpty { line += " " + label }
+        if !label.isEmpty {
+            line += " "
+            line += label
+        }
         line += ":"
-        if let pretty { line += " " + pretty }
+        if let pretty {
+            line += " "
+            line += pretty
+        }
         line += " ["
         line += event.source
         line += "] "
@@ -57,9 +65,18 @@ public struct ServerLogHandler: LogHandler {
         output.write(line)
     }
 
+    /// `key=value` pairs sorted by key, separated by spaces.
     private static func prettify(_ metadata: Logger.Metadata) -> String? {
         if metadata.isEmpty { return nil }
-        return metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        var text = ""
+        text.reserveCapacity(metadata.count * 24)
+        for key in metadata.keys.sorted() {
+            if !text.isEmpty { text += " " }
+            text += key
+            text += "="
+            if let value = metadata[key] { text += value.description }
+        }
+        return text
     }
 
     private static let timestamps = TimestampCache()
