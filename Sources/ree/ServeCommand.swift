@@ -40,11 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let level = env["REE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        // StreamLogHandler's lines, written to stderr in batches: one line per request must stay cheap.
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = ServerLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
+        defer { LogOutput.standardError.flush() }
         let logger = Logger(label: "ree.serve")
         ReeMetrics.bootstrap()
 

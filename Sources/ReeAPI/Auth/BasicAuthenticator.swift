@@ -1,3 +1,4 @@
+import CReeJOSE
 import Foundation
 import HummingbirdBcrypt
 import ReeOS
@@ -14,7 +15,7 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
     public let cacheTTL: Duration
     private let users: [String: String]
     private let lock = NSLock()
-    private var cache: [String: (user: String, expires: ContinuousClock.Instant)] = [:]
+    private var cache: [CredentialDigest: (user: String, expires: ContinuousClock.Instant)] = [:]
     private var verifications = 0
     /// Checked when the user does not exist, so a wrong user name costs as long as a wrong password.
     private static let decoyHash = Bcrypt.hash("ree-decoy-password", cost: 10)
@@ -52,9 +53,8 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
     }
 
     public func authenticate(authorization: String?) async -> String? {
-        guard let authorization, authorization.count <= 4096,
-              authorization.lowercased().hasPrefix("basic ") else { return nil }
-        let key = SHA256.hex(Array(authorization.utf8))
+        guard let authorization, authorization.utf8.count <= 4096, Self.hasBasicScheme(authorization) else { return nil }
+        let key = CredentialDigest(authorization)
         let now = ContinuousClock.now
         if let user = cached(key, now: now) { return user }
 
@@ -77,7 +77,18 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
         lock.withLock { verifications += 1 }
     }
 
-    private func cached(_ key: String, now: ContinuousClock.Instant) -> String? {
+    /// Whether `authorization` starts with `Basic ` (the scheme in any case), without making a lower-cased copy.
+    static func hasBasicScheme(_ authorization: String) -> Bool {
+        var prefix = Array("basic ".utf8).makeIterator()
+        for byte in authorization.utf8 {
+            guard let expected = prefix.next() else { return true }
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            guard lower == expected else { return false }
+        }
+        return prefix.next() == nil
+    }
+
+    private func cached(_ key: CredentialDigest, now: ContinuousClock.Instant) -> String? {
         lock.lock(); defer { lock.unlock() }
         guard let entry = cache[key] else { return nil }
         if entry.expires > now { return entry.user }
@@ -85,7 +96,7 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
         return nil
     }
 
-    private func remember(_ key: String, user: String, expires: ContinuousClock.Instant) {
+    private func remember(_ key: CredentialDigest, user: String, expires: ContinuousClock.Instant) {
         lock.lock(); defer { lock.unlock() }
         if cache.count >= 4096 { cache.removeAll() }
         cache[key] = (user, expires)
@@ -120,5 +131,39 @@ public final class BasicAuthenticator: Authenticator, @unchecked Sendable {
         let hash = Bcrypt.hash(password, cost: 12)
         try FileSystem.writeAtomically(path, Array("ree:\(hash)\n".utf8), mode: 0o600)
         return (path, password)
+    }
+}
+
+/// The SHA-256 of an `Authorization` value: what the credential cache is keyed by, so that it never
+/// holds a password. 32 bytes as four words, hashed and compared without a hex string.
+struct CredentialDigest: Hashable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ authorization: String) {
+        var value = authorization
+        value.withUTF8 { utf8 in
+            withUnsafeMutableBytes(of: &words) { out in
+                var length: UInt32 = 0
+                _ = EVP_Digest(utf8.baseAddress, utf8.count, out.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                               &length, Self.sha256.pointer, nil)
+            }
+        }
+    }
+
+    static func == (a: Self, b: Self) -> Bool { a.words == b.words }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    /// Fetched once: OpenSSL 3 otherwise looks the algorithm up again in every digest call.
+    private static let sha256 = FetchedDigest()
+
+    private final class FetchedDigest: @unchecked Sendable {
+        let pointer: OpaquePointer?
+        init() { pointer = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256() }
     }
 }

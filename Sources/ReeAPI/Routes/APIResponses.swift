@@ -1,3 +1,4 @@
+import NIOCore
 import ReeService
 
 /// `POST /api/recording/create`, `/api/recording/build`, `/api/replay/create`, `/api/sbom/define`.
@@ -22,6 +23,15 @@ struct ProcessCreatedResponse: Encodable {
         try container.encode(uuid, forKey: .uuid)
         try container.encode(tag, forKey: .tag) // null when absent, as the API document shows
         try container.encode(statusEndpoint, forKey: .statusEndpoint)
+    }
+
+    /// The same JSON as `APIJSON.encode(self)`, without `JSONEncoder`.
+    var json: ByteBuffer {
+        var writer = JSONObjectWriter()
+        writer.member("status_endpoint", statusEndpoint)
+        writer.member("tag", tag)
+        writer.member("uuid", uuid)
+        return writer.finish()
     }
 }
 
@@ -54,6 +64,17 @@ struct ProcessStatusResponse: Encodable {
         try container.encode(uuid, forKey: .uuid)
         try container.encode(tag, forKey: .tag)
         try container.encode(status, forKey: .status)
+    }
+
+    /// The same JSON as `APIJSON.encode(self)`, without `JSONEncoder` (this route answers most requests).
+    var json: ByteBuffer {
+        var writer = JSONObjectWriter()
+        writer.member("download_endpoint", downloadEndpoint)
+        writer.member("download_log_endpoint", downloadLogEndpoint)
+        writer.member("status", status)
+        writer.member("tag", tag)
+        writer.member("uuid", uuid)
+        return writer.finish()
     }
 }
 

@@ -19,6 +19,7 @@ struct ImageRoutes {
             guard let image = try? store.resolve(name) else {
                 throw ReeError(.notFound, "image '\(name.prefix(200))' not found")
             }
+            context.streamsBody = true
             let fileName = image.name.rawValue.map { $0 == "/" || $0 == ":" ? "_" : $0 }
             return Response(status: .ok, headers: [
                 .contentType: "application/x-tar",

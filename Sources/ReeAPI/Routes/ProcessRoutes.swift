@@ -27,7 +27,7 @@ struct ProcessRoutes {
         }
         router.get("/api/process/status/:uuid") { _, context in
             let record = try service.record(try processID(context), owner: try context.requireUser())
-            return APIJSON.response(ProcessStatusResponse(record))
+            return APIJSON.response(json: ProcessStatusResponse(record).json)
         }
         router.get("/api/process/log/:uuid") { request, context in
             try log(request, context)
@@ -39,6 +39,7 @@ struct ProcessRoutes {
         router.get("/api/process/download/:uuid") { _, context in
             let id = try processID(context)
             let path = try service.outputFile(id, owner: try context.requireUser())
+            context.streamsBody = true
             return Response(status: .ok, headers: [
                 .contentType: "application/zip",
                 .contentDisposition: "attachment; filename=\"\(id).zip\"",
@@ -62,7 +63,7 @@ struct ProcessRoutes {
         let record = try await service.create(kind: kind, tag: upload.fields["tag"],
                                               dockerfile: kind == .recordingDefine ? upload.fields["dockerfile"] : nil,
                                               owner: user, uploadPath: path)
-        return APIJSON.response(ProcessCreatedResponse(record))
+        return APIJSON.response(json: ProcessCreatedResponse(record).json)
     }
 
     private func log(_ request: Request, _ context: ReeRequestContext) throws -> Response {
@@ -70,6 +71,7 @@ struct ProcessRoutes {
         let user = try context.requireUser()
         let headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
         let follow = request.uri.queryParameters.get("follow").map { ["true", "1", "yes"].contains($0.lowercased()) } ?? false
+        context.streamsBody = true
         if follow {
             return Response(status: .ok, headers: headers, body: FileResponse.body(stream: try service.followLog(id, owner: user)))
         }

@@ -48,8 +48,14 @@ public enum ErrorMapping {
     static func jsonResponse(status: HTTPResponse.Status, message: String, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        let body = APIJSON.encode(["error": message])
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: jsonBody(message: message)))
+    }
+
+    /// `{"error": "<message>"}`.
+    static func jsonBody(message: String) -> ByteBuffer {
+        var body = JSONObjectWriter(capacity: 32 + message.utf8.count)
+        body.member("error", message)
+        return body.finish()
     }
 }
 
@@ -81,7 +87,11 @@ enum APIJSON {
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
+        response(json: ByteBuffer(bytes: encode(value)), status: status)
+    }
+
+    /// A response of JSON already encoded (see `JSONObjectWriter`).
+    static func response(json: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: json))
     }
 }

@@ -1,16 +1,26 @@
 import CSQLite
 import Foundation
 import ReeOS
+import Synchronization
 
 /// Process metadata in SQLite (`$REE_HOME/ree.sqlite`, WAL mode). Every call is short; one
-/// connection serialised by a lock is enough for the request rates of a build service.
+/// connection serialised by a lock is enough for the write rates of a build service.
+///
+/// Reads of one process (every status request makes one) come from an in-memory index of the
+/// records read or written through this object. It stays coherent because every write goes through
+/// `insert` and `update`, which change the index while they still hold the connection, and a server
+/// is the only writer of its `$REE_HOME`.
 public final class ProcessDatabase: @unchecked Sendable {
     private let db: OpaquePointer
+    /// Serialises the connection; taken before `index` whenever both are held.
     private let lock = NSLock()
+    private let index: Mutex<RecordIndex>
     public let path: String
 
-    public init(path: String) throws {
+    /// `indexCapacity`: records kept in memory; beyond it, entries are dropped and read again when asked for.
+    public init(path: String, indexCapacity: Int = 100_000) throws {
         self.path = path
+        index = Mutex(RecordIndex(capacity: indexCapacity))
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -48,31 +58,65 @@ public final class ProcessDatabase: @unchecked Sendable {
     }
 
     public func insert(_ record: ProcessRecord) throws {
-        try run("""
+        try withConnection {
+            try runLocked("""
             INSERT INTO processes (uuid, kind, tag, dockerfile, owner, status, created_at, started_at, finished_at, error)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(record.id.rawValue), .text(record.kind.rawValue), .optionalText(record.tag),
                   .optionalText(record.dockerfile), .text(record.owner), .text(record.status.rawValue),
                   .real(record.createdAt.timeIntervalSince1970), .optionalReal(record.startedAt?.timeIntervalSince1970),
                   .optionalReal(record.finishedAt?.timeIntervalSince1970), .optionalText(record.error)])
+            index.withLock { $0.store(Self.asStored(record)) }
+        }
     }
 
     /// Writes status, times and error of `record`.
     public func update(_ record: ProcessRecord) throws {
-        try run("UPDATE processes SET status = ?, started_at = ?, finished_at = ?, error = ? WHERE uuid = ?",
-                [.text(record.status.rawValue), .optionalReal(record.startedAt?.timeIntervalSince1970),
-                 .optionalReal(record.finishedAt?.timeIntervalSince1970), .optionalText(record.error),
-                 .text(record.id.rawValue)])
+        try withConnection {
+            try runLocked("UPDATE processes SET status = ?, started_at = ?, finished_at = ?, error = ? WHERE uuid = ?",
+                          [.text(record.status.rawValue), .optionalReal(record.startedAt?.timeIntervalSince1970),
+                           .optionalReal(record.finishedAt?.timeIntervalSince1970), .optionalText(record.error),
+                           .text(record.id.rawValue)])
+            // Only the columns written above: the index then holds what a read from SQLite would give.
+            index.withLock { index in
+                guard var stored = index.lookup(record.id) else { return }
+                stored.status = record.status
+                stored.startedAt = Self.asStored(record.startedAt)
+                stored.finishedAt = Self.asStored(record.finishedAt)
+                stored.error = record.error
+                index.store(stored)
+            }
+        }
     }
 
+    /// The process `id`, from memory when it was read or written before.
     public func record(_ id: ProcessID) throws -> ProcessRecord? {
-        try query("SELECT \(Self.columns) FROM processes WHERE uuid = ?", [.text(id.rawValue)], Self.decode).first
+        if let record = index.withLock({ $0.lookup(id) }) { return record }
+        // Read and remember while holding the connection, so no write can slip in between.
+        return try withConnection {
+            let record = try queryLocked("SELECT \(Self.columns) FROM processes WHERE uuid = ?", [.text(id.rawValue)], Self.decode).first
+            if let record { index.withLock { $0.store(record) } }
+            return record
+        }
     }
 
     /// Processes with `status`, oldest first.
     public func records(status: ProcessStatus) throws -> [ProcessRecord] {
         try query("SELECT \(Self.columns) FROM processes WHERE status = ? ORDER BY created_at, rowid",
                   [.text(status.rawValue)], Self.decode)
+    }
+
+    /// `record` as a read gives it back: times pass through REAL seconds since 1970.
+    private static func asStored(_ record: ProcessRecord) -> ProcessRecord {
+        var copy = record
+        copy.createdAt = Date(timeIntervalSince1970: record.createdAt.timeIntervalSince1970)
+        copy.startedAt = asStored(record.startedAt)
+        copy.finishedAt = asStored(record.finishedAt)
+        return copy
+    }
+
+    private static func asStored(_ date: Date?) -> Date? {
+        date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) }
     }
 
     private static let columns = "uuid, kind, tag, dockerfile, owner, status, created_at, started_at, finished_at, error"
@@ -113,19 +157,27 @@ public final class ProcessDatabase: @unchecked Sendable {
         ReeError(.system, "failed to \(verb) in database '\(path)': \(String(cString: sqlite3_errmsg(db)))")
     }
 
-    private func execute(_ sql: String) throws {
+    private func withConnection<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK { throw failure("execute a statement") }
+        return try body()
     }
 
-    private func run(_ sql: String, _ values: [Value]) throws {
-        _ = try query(sql, values) { _ in () }
+    private func execute(_ sql: String) throws {
+        try withConnection {
+            if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK { throw failure("execute a statement") }
+        }
+    }
+
+    private func runLocked(_ sql: String, _ values: [Value]) throws {
+        _ = try queryLocked(sql, values) { _ in () }
     }
 
     private func query<T>(_ sql: String, _ values: [Value], _ decode: (Row) throws -> T) throws -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
+        try withConnection { try queryLocked(sql, values, decode) }
+    }
+
+    private func queryLocked<T>(_ sql: String, _ values: [Value], _ decode: (Row) throws -> T) throws -> [T] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure("prepare a statement") }
         defer { sqlite3_finalize(statement) }
@@ -146,5 +198,25 @@ public final class ProcessDatabase: @unchecked Sendable {
             guard rc == SQLITE_ROW else { throw failure("run a statement") }
             rows.append(try decode(Row(statement: statement)))
         }
+    }
+}
+
+/// The records `ProcessDatabase` has read or written, by id, at most `capacity` of them.
+struct RecordIndex: ~Copyable {
+    private var records: [ProcessID: ProcessRecord] = [:]
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    func lookup(_ id: ProcessID) -> ProcessRecord? { records[id] }
+
+    mutating func store(_ record: ProcessRecord) {
+        if records[record.id] == nil, records.count >= capacity {
+            // Any entry will do: a dropped record is read from SQLite again when asked for.
+            records.remove(at: records.startIndex)
+        }
+        records[record.id] = record
     }
 }
