@@ -56,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         workerConfiguration.limits = limits
         workerConfiguration.toolVersion = ReeVersion.current
         workerConfiguration.sourceDateEpoch = env["SOURCE_DATE_EPOCH"].flatMap { Int64($0) } ?? 0
+        workerConfiguration.debianSnapshot = env["REE_DEBIAN_SNAPSHOT"].flatMap { $0.isEmpty ? nil : $0 }
         let service = try ProcessService(
             configuration: .init(home: home,
                                  maxConcurrentProcesses: try number("REE_MAX_CONCURRENT_BUILDS", maxConcurrentBuilds, default: 1),
