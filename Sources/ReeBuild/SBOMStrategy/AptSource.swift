@@ -14,6 +14,15 @@ public struct AptSource: Sendable, Equatable {
     /// The snapshot URL of a `# http(s)://…/archive/NAME/YYYYMMDDTHHMMSSZ` comment in the entry.
     public var snapshotComment: String?
 
+    public init(types: [String], uri: String, suites: [String], components: [String], signedBy: String? = nil, snapshotComment: String? = nil) {
+        self.types = types
+        self.uri = uri
+        self.suites = suites
+        self.components = components
+        self.signedBy = signedBy
+        self.snapshotComment = snapshotComment
+    }
+
     /// The archive's name: the URI's last path component (`debian`, `debian-security`).
     public var archive: String {
         var path = uri

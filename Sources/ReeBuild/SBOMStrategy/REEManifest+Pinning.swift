@@ -27,6 +27,12 @@ extension REEManifest {
         public var timestamp: String
         /// `image-sources` (a comment in the image's apt sources) or `configuration`.
         public var origin: String
+
+        public init(url: String, timestamp: String, origin: String) {
+            self.url = url
+            self.timestamp = timestamp
+            self.origin = origin
+        }
     }
 
     /// One pin: `kind` is `base-image`, `deb` or `pypi`; `line` the Dockerfile line it is on.
