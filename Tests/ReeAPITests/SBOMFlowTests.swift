@@ -22,6 +22,7 @@ extension APITests {
             try Requirements.tool("apt-get")
             let unzip = try Requirements.tool("unzip")
             let home = try makeTemporaryDirectory(prefix: "ree-sbom-flow")
+            defer { try? FileManager.default.removeItem(atPath: home) }
             try ReeBinary.check(["image", "bootstrap", "busybox"], home: home)
             let server = try await LiveServer.start(home: home)
             defer { server.stop() }
@@ -33,6 +34,7 @@ extension APITests {
                 return
             }
             let work = try makeTemporaryDirectory(prefix: "ree-sbom-flow-files")
+            defer { try? FileManager.default.removeItem(atPath: work) }
             _ = try Shell.check(["sh", "-c", "cd '\(sample)' && zip -q -r '\(work)/project.zip' ."])
             let project = try Data(contentsOf: URL(fileURLWithPath: work + "/project.zip"))
 

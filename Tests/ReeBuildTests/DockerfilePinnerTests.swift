@@ -125,6 +125,16 @@ import Testing
         #expect(!result.dockerfile.contains("apt-snapshot"))
     }
 
+    @Test func theAuthorsRunFlagsStayBeforeThePinsMounts() throws {
+        let run = "RUN --mount=type=cache,target=/root/.cache/pip --network=default pip install six"
+        let result = try Self.pin(Self.input("FROM python_3_11\n" + run + "\n", exchanges: [Self.download(2, "six-1.16.0-py2.py3-none-any.whl", "1")]))
+        #expect(result.dockerfile.contains("""
+            RUN --mount=type=cache,target=/root/.cache/pip --network=default \\
+                --mount=type=bind,from=ree-pins,source=requirements-2.lock,target=/run/ree-pins/requirements-2.lock \\
+                pip install --require-hashes -r /run/ree-pins/requirements-2.lock
+            """), "\(result.dockerfile)")
+    }
+
     @Test(arguments: [
         ("RUN pip install git+https://code.example/repo.git", "version control"),
         ("RUN pip install -e .", "editable"),
@@ -188,6 +198,7 @@ import Testing
         let result = try Self.pin(Self.input("FROM python_3_11\nRUN apt-get update\n"))
         let script = try #require(result.dockerfile.components(separatedBy: "REE_PINS_EOF' /apt-snapshot.sh\n").last?.components(separatedBy: "\nREE_PINS_EOF").first)
         let dir = try makeTemporaryDirectory(prefix: "ree-pin-script")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let shell = script.replacingOccurrences(of: "/run/ree-apt", with: dir) + "\ncat \(dir)/sources.list\n"
         let out = try Shell.run(["sh", "-c", shell], environment: ["REE_DEBIAN_SNAPSHOT": url, "REE_DEBIAN_SECURITY_SNAPSHOT": ""])
         #expect(out.succeeded, "\(out.stderr)")

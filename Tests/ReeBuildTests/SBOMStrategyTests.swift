@@ -31,6 +31,7 @@ import Testing
             """
         if !(try Shell.run([python, "-c", probe, mirror])).succeeded { try Requirements.missing("needs the Debian mirror \(mirror)") }
         let dir = try makeTemporaryDirectory(prefix: "ree-pypi-probe")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let pip = try Shell.run([python, "-m", "pip", "download", "--no-deps", "--quiet", "-d", dir, "six==1.16.0"])
         if !pip.succeeded { try Requirements.missing("needs the Python package index (pip download failed: \(pip.stderr.suffix(300)))") }
     }
@@ -50,9 +51,12 @@ import Testing
     @Test func pythonAppDefinesPinsAndRebuildsWithTheSamePackages() async throws {
         let mirror = try Self.hostMirror()
         let store = try RecordingFixtures.store(with: ["python_3_11"])
+        // Stores of a python image are large: this test leaves none behind.
+        defer { try? FileManager.default.removeItem(atPath: store.home) }
         try Self.requireNetwork(mirror)
         let project = try BuildFixtures.sample("python-app")
         let dir = try makeTemporaryDirectory(prefix: "ree-sbom-out")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let ree = dir + "/ree.zip", out = dir + "/out.zip"
 
         var options = SBOMDefiner.Options(project: project, output: ree)
@@ -88,6 +92,7 @@ import Testing
 
         // Built back in a store without the base image, apt reading the host's mirror.
         let buildStore = try ImageStore(home: makeTemporaryDirectory(prefix: "ree-sbom-build"))
+        defer { try? FileManager.default.removeItem(atPath: buildStore.home) }
         var buildOptions = RecordingReplayer.Options(ree: ree, output: out)
         buildOptions.tag = try ImageName("sbom-rebuilt")
         buildOptions.buildArguments = ["REE_DEBIAN_SNAPSHOT": mirror]
@@ -129,6 +134,7 @@ import Testing
         let manifest = try REEManifest.decode(Array(json.utf8))
         #expect(manifest.knownStrategy == .sbom)
         let dir = try makeTemporaryDirectory(prefix: "ree-sbom-tamper")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let project = dir + "/p"
         try FileManager.default.createDirectory(atPath: project + "/context", withIntermediateDirectories: true)
         try Data(json.utf8).write(to: URL(fileURLWithPath: project + "/ree.json"))

@@ -87,8 +87,9 @@ extension DockerfilePinner {
             flags = source[source.startIndex..<range.lowerBound].trimmingCharacters(in: .whitespaces)
             if flags.uppercased().hasPrefix("RUN") { flags = String(flags.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
         }
-        let head = (["RUN"] + (flags.isEmpty ? [] : [flags]) + mounts).joined(separator: " \\\n    ")
-        return head + " \\\n    " + prefix + rewritten.trimmingCharacters(in: .whitespacesAndNewlines)
+        let options = (flags.isEmpty ? [] : [flags]) + mounts
+        let body = prefix + rewritten.trimmingCharacters(in: .whitespacesAndNewlines)
+        return options.isEmpty ? "RUN " + body : "RUN " + options.joined(separator: " \\\n    ") + " \\\n    " + body
     }
 
     /// The command's words without leading `NAME=value` assignments and `sudo` / `env`.

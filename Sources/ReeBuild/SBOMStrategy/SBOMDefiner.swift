@@ -1,5 +1,4 @@
 import Foundation
-import ReeDockerfile
 import ReeOCI
 import ReeOS
 import ReeRecorder
