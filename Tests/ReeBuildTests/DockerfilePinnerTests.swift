@@ -209,6 +209,14 @@ import Testing
         #expect(out.stdout.contains("] \(security) bookworm-security main\n"), "\(out.stdout)")
     }
 
+    @Test func aBaseImageAlreadyPinnedByDigestStaysAsWritten() throws {
+        var input = Self.input("FROM python_3_11@\(Self.digest)\nCMD [\"true\"]\n")
+        input.baseImages = ["python_3_11@\(Self.digest)": Self.digest]
+        let result = try Self.pin(input)
+        #expect(result.dockerfile == "FROM python_3_11@\(Self.digest)\nCMD [\"true\"]\n")
+        #expect(result.pinned == [.init(line: 1, kind: "base-image", name: "python_3_11", version: Self.digest, digest: Self.digest)])
+    }
+
     @Test func numericStageReferencesMoveWithThePinsStage() throws {
         let dockerfile = """
             FROM python_3_11 AS build

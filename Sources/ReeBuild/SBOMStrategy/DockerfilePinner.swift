@@ -102,7 +102,11 @@ public struct DockerfilePinner: Sendable {
             work.stageSources[stage.index] = input.aptSources[image]
         }
         for stage in parsed.stages {
-            if let image = froms[stage.index], let digest = input.baseImages[image], case .from(let from) = stage.from.kind {
+            if let image = froms[stage.index], image.contains("@sha256:") {
+                // Already pinned by its author.
+                let parts = image.split(separator: "@", maxSplits: 1).map(String.init)
+                work.pinned.append(.init(line: stage.from.line, kind: "base-image", name: parts[0], version: parts[1], digest: parts[1]))
+            } else if let image = froms[stage.index], let digest = input.baseImages[image], case .from(let from) = stage.from.kind {
                 var text = "FROM "
                 if let platform = from.platform { text += "--platform=\(platform) " }
                 text += "\(image)@\(digest)"

@@ -43,6 +43,14 @@ extension REEManifest {
         public var version: String
         /// `sha256:…` of the file pip downloaded (pypi), the manifest digest (base-image).
         public var digest: String?
+
+        public init(line: Int, kind: String, name: String, version: String, digest: String? = nil) {
+            self.line = line
+            self.kind = kind
+            self.name = name
+            self.version = version
+            self.digest = digest
+        }
     }
 
     public struct UnpinnedItem: Codable, Sendable, Equatable {
@@ -50,5 +58,11 @@ extension REEManifest {
         /// The words in question, as written.
         public var what: String
         public var reason: String
+
+        public init(line: Int, what: String, reason: String) {
+            self.line = line
+            self.what = what
+            self.reason = reason
+        }
     }
 }
