@@ -42,9 +42,9 @@ let package = Package(
         .target(name: "ReeDockerfile"),
         .target(name: "ReeSBOM", dependencies: ["ReeOS", "ReeOCI", "ReeLayers"]),
         .target(name: "ReeRecorder", dependencies: ["ReeOS", "ReeArchive", "CReeProxy", "CZlib"]),
-        .target(name: "ReeBuild", dependencies: ["ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
+        .target(name: "ReeBuild", dependencies: ["CReeShim", "CReeProxy", "ReeOS", "ReeArchive", "ReeOCI", "ReeLayers", "ReeSandbox", "ReeDockerfile", "ReeRecorder", "ReeSBOM"]),
         .target(name: "ReeService", dependencies: [
-            "ReeOS", "ReeArchive", "ReeOCI", "ReeBuild", "CReeShim", "CSQLite",
+            "ReeOS", "ReeArchive", "ReeOCI", "ReeBuild", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),
-        .target(name: "ReeServiceTestSupport", dependencies: ["ReeService", "ReeOS", "ReeTestSupport"], path: "Tests/ReeServiceTestSupport"),
+        .target(name: "ReeServiceTestSupport", dependencies: ["ReeService", "ReeBuild", "ReeOS", "ReeTestSupport"], path: "Tests/ReeServiceTestSupport"),
         .testTarget(name: "ReeServiceTests", dependencies: ["ReeService", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport"]),
         .testTarget(name: "ReeAPITests", dependencies: [
             "ReeAPI", "ReeService", "ReeOCI", "ReeArchive", "ReeOS", "ReeTestSupport", "ReeServiceTestSupport",

@@ -58,9 +58,7 @@ struct FileNode {
     }
 
     func linkTarget() throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = try checked("read link", hostPath) { readlink(hostPath, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try FileSystem.readLink(hostPath)
     }
 
     /// The tar entry for this node at `path`, with ids mapped and the mtime clamped.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import ReeBuild
 import ReeOS
 #if canImport(Glibc)
 import Glibc

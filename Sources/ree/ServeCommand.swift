@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ReeAPI
 import ReeOCI
+import ReeBuild
 import ReeOS
 import ReeService
 

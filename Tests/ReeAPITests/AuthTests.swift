@@ -72,12 +72,12 @@ extension APITests {
             let htpasswd = try Requirements.tool("htpasswd")
             let dir = try makeTemporaryDirectory(prefix: "ree-htpasswd")
             let file = dir + "/htpasswd"
-            try TestCommand.check([htpasswd, "-B", "-C", "5", "-b", "-c", file, "erin", "s3cret pass"])
+            try Shell.check([htpasswd, "-B", "-C", "5", "-b", "-c", file, "erin", "s3cret pass"])
             #expect(String(decoding: try FileSystem.readFile(file), as: UTF8.self).hasPrefix("erin:$2y$05$"))
             let authenticator = try BasicAuthenticator(htpasswdPath: file)
             #expect(await authenticator.authenticate(authorization: "Basic " + Data("erin:s3cret pass".utf8).base64EncodedString()) == "erin")
             #expect(await authenticator.authenticate(authorization: "Basic " + Data("erin:wrong".utf8).base64EncodedString()) == nil)
-            try TestCommand.check([htpasswd, "-m", "-b", file, "frank", "md5pass"])
+            try Shell.check([htpasswd, "-m", "-b", file, "frank", "md5pass"])
             #expect(throws: ReeError.self) { try BasicAuthenticator(htpasswdPath: file) }
         }
 

@@ -151,7 +151,7 @@ extension APITests {
             let argv = ["timeout", "600", st, "run", server.base + "/api/openapi.json", "--auth", "alice:alice-pw",
                         "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
                         "--max-examples", "30", "--request-timeout", "30", "--seed", "1", "--no-color"]
-            let r = try await onThread { try TestCommand.run(argv, environment: ["SCHEMATHESIS_HOOKS": ""], directory: home) }
+            let r = try await onThread { try Shell.run(argv, environment: ["SCHEMATHESIS_HOOKS": ""], directory: home) }
             #expect(r.succeeded, "\(r.stdout.suffix(4000))\(r.stderr.suffix(2000))")
             #expect(!server.stderr.contains("http.status=5"))
         }

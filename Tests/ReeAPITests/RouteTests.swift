@@ -173,7 +173,7 @@ extension APITests {
             try server.store.exportArchive("python_3_11", toPath: expected)
             #expect(try Data(contentsOf: URL(fileURLWithPath: expected)) == download.body)
             let tar = try Requirements.tool("tar")
-            let names = try TestCommand.check([tar, "-tf", tarPath]).split(separator: "\n").map(String.init)
+            let names = try Shell.check([tar, "-tf", tarPath]).split(separator: "\n").map(String.init)
             #expect(names.contains("index.json") && names.contains("oci-layout") && names.contains("manifest.json"))
         }
 

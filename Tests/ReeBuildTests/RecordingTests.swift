@@ -88,6 +88,8 @@ import Testing
         #expect(result.output.contains("404"))
         #expect(result.output.contains("502"))
         #expect(result.output.contains("fine\n"))
+        let link = try await BuildFixtures.run("replayed", in: store, ["readlink", "/conf/current"])
+        #expect(link.output == "v1.txt\n")
     }
 
     @Test func aTamperedRecordingIsRefusedBeforeAnyStep() async throws {
@@ -162,12 +164,15 @@ import Testing
             let server = try LocalHTTPServer(directory: site)
             defer { server.stop() }
             let refused = LocalHTTPServer.closedPort()
-            let project = try BuildFixtures.project(["Dockerfile": """
+            // The project also holds a symlink: the REE keeps it and the replay copies it as one.
+            let project = try BuildFixtures.project(["conf/v1.txt": "v1\n", "Dockerfile": """
                 FROM busybox
+                COPY conf/ /conf/
                 RUN (wget -q -O - http://127.0.0.1:\(server.port)/missing 2>&1 || true) > /404.txt; \
                     (wget -q -O - http://127.0.0.1:\(refused)/x 2>&1 || true) > /refused.txt; \
                     wget -q -O /ok.txt http://127.0.0.1:\(server.port)/ok.txt
                 """])
+            try FileManager.default.createSymbolicLink(atPath: project + "/conf/current", withDestinationPath: "v1.txt")
             let store = try RecordingFixtures.store(with: ["busybox"])
             let ree = try makeTemporaryDirectory(prefix: "ree-rec-out") + "/failures.zip"
             let definition = try await RecordingFixtures.define(project, in: store, output: ree) { $0.embedBase = true }

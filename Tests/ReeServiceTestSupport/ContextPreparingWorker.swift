@@ -1,3 +1,4 @@
+import ReeBuild
 import ReeOS
 import ReeService
 

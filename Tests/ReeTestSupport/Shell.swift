@@ -10,8 +10,25 @@ public struct ShellResult: Sendable {
 
 /// Runs external tools in tests (skopeo, umoci, bsdtar...), capturing their output.
 public enum Shell {
+    /// Output goes to files, not pipes: waiting for a pipe's EOF can hang for as long as any other
+    /// child (a server another test started meanwhile) holds an inherited copy of its write end;
+    /// waiting for the process itself cannot.
     @discardableResult
     public static func run(_ argv: [String], environment: [String: String]? = nil, directory: String? = nil, input: Data? = nil) throws -> ShellResult {
+        let scratch = try makeTemporaryDirectory(prefix: "ree-shell")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let outPath = scratch + "/stdout", errPath = scratch + "/stderr", inPath = scratch + "/stdin"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let inp = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
+        defer {
+            try? out.close()
+            try? err.close()
+            try? inp.close()
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : (Requirements.which(argv[0]) ?? argv[0]))
         process.arguments = Array(argv.dropFirst())
@@ -19,25 +36,14 @@ public enum Shell {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input == nil ? FileHandle.nullDevice : inp
         try process.run()
-        if let input {
-            inp.fileHandleForWriting.write(input)
-            try inp.fileHandleForWriting.close()
-        }
-        // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
         return ShellResult(status: process.terminationStatus,
-                           stdout: String(decoding: outData, as: UTF8.self),
-                           stderr: String(decoding: errData.get(), as: UTF8.self))
+                           stdout: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(), as: UTF8.self),
+                           stderr: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), as: UTF8.self))
     }
 
     /// Runs and requires success; the error message carries the command's stderr.
@@ -52,11 +58,3 @@ public enum Shell {
 }
 
 public struct ShellError: Error, CustomStringConvertible { public let description: String }
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
-}

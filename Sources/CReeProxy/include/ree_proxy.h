@@ -49,4 +49,21 @@ int ree_fetch_perform(ree_fetch *fetch, const char *method, const char *url, con
                       ree_fetch_data_cb on_header, ree_fetch_data_cb on_body, char *err, size_t errlen);
 long ree_fetch_status(ree_fetch *fetch);
 
+/* ---- Builder downloads (download.c): ADD <URL> ---- */
+
+typedef struct ree_download_result {
+    long status;              /* the final response's HTTP status, 0 when none came */
+    long long last_modified;  /* its Last-Modified in seconds since the epoch, -1 when absent */
+    long long size;           /* body bytes written */
+    int too_large;            /* 1 when the body passed the limit (the call then fails) */
+} ree_download_result;
+
+/* GET `url` and write the body to `fd`, following up to 10 redirects (http and https only), with no
+ * content decoding. `proxy` NULL: curl's own rules (the environment's proxy variables); else every
+ * request goes through that proxy URL and `ca_file` (may be NULL) is the bundle that verifies origins.
+ * A body over `limit` bytes stops the transfer. Returns the CURLcode (0 = a response was received,
+ * whatever its status); err gets curl's message or the write error. Blocks: not for a thread pool. */
+int ree_download(const char *url, const char *proxy, const char *ca_file, int fd, long long limit,
+                 ree_download_result *result, char *err, size_t errlen);
+
 #endif

@@ -7,13 +7,7 @@ extension OpenAPIDocument {
         "operationId": "processStatus",
         "parameters": [
           {
-            "name": "process_uuid",
-            "in": "path",
-            "required": true,
-            "description": "UUID of the process.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/ProcessUUID"
           }
         ],
         "responses": {
@@ -28,32 +22,10 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Process not found (unknown, malformed, or another user's).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ProcessNotFound"
           }
         }
       }
@@ -64,22 +36,10 @@ extension OpenAPIDocument {
         "operationId": "processLog",
         "parameters": [
           {
-            "name": "process_uuid",
-            "in": "path",
-            "required": true,
-            "description": "UUID of the process.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/ProcessUUID"
           },
           {
-            "name": "follow",
-            "in": "query",
-            "required": false,
-            "description": "With true, the response streams the log as it grows until the process ends.",
-            "schema": {
-              "type": "boolean"
-            }
+            "$ref": "#/components/parameters/Follow"
           }
         ],
         "responses": {
@@ -94,32 +54,10 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Process not found (unknown, malformed, or another user's).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ProcessNotFound"
           }
         }
       }
@@ -130,22 +68,10 @@ extension OpenAPIDocument {
         "operationId": "logDownload",
         "parameters": [
           {
-            "name": "process_uuid",
-            "in": "path",
-            "required": true,
-            "description": "UUID of the process.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/ProcessUUID"
           },
           {
-            "name": "follow",
-            "in": "query",
-            "required": false,
-            "description": "With true, the response streams the log as it grows until the process ends.",
-            "schema": {
-              "type": "boolean"
-            }
+            "$ref": "#/components/parameters/Follow"
           }
         ],
         "responses": {
@@ -160,32 +86,10 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Process not found (unknown, malformed, or another user's).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ProcessNotFound"
           }
         }
       }
@@ -196,13 +100,7 @@ extension OpenAPIDocument {
         "operationId": "processDownload",
         "parameters": [
           {
-            "name": "process_uuid",
-            "in": "path",
-            "required": true,
-            "description": "UUID of the process.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/ProcessUUID"
           }
         ],
         "responses": {
@@ -218,32 +116,10 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Process not found (unknown, malformed, or another user's).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ProcessNotFound"
           },
           "409": {
             "description": "The process is queued or running, or it failed: it has no output (yet).",
@@ -277,22 +153,7 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           }
         }
       }
@@ -325,22 +186,7 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
             "description": "Image not found.",
@@ -371,22 +217,7 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           }
         }
       }
@@ -407,22 +238,7 @@ extension OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           }
         }
       }

@@ -28,40 +28,7 @@ enum OpenAPIDocument {
         "description": "Form fields: file (the project as a ZIP), tag, dockerfile.",
         "operationId": "recordingDefine",
         "requestBody": {
-          "required": true,
-          "content": {
-            "multipart/form-data": {
-              "schema": {
-                "type": "object",
-                "required": [
-                  "file"
-                ],
-                "properties": {
-                  "file": {
-                    "type": "string",
-                    "format": "binary",
-                    "description": "The ZIP file."
-                  },
-                  "tag": {
-                    "type": "string",
-                    "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
-                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
-                  },
-                  "dockerfile": {
-                    "type": "string",
-                    "maxLength": 4096,
-                    "description": "Optional, name of the Dockerfile inside the project (default 'Dockerfile'); relative, without '..'."
-                  }
-                }
-              },
-              "encoding": {
-                "file": {
-                  "contentType": "application/zip, application/octet-stream"
-                }
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/ProjectUpload"
         },
         "responses": {
           "200": {
@@ -75,42 +42,13 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Incorrect request: no file, not a ZIP, an invalid tag or Dockerfile name, a malformed form.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "413": {
-            "description": "The upload is larger than the server's limit.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           }
         }
       }
@@ -121,35 +59,7 @@ enum OpenAPIDocument {
         "description": "Form fields: file (the defined REE as a ZIP, strategy recording or sbom), tag.",
         "operationId": "recordingBuild",
         "requestBody": {
-          "required": true,
-          "content": {
-            "multipart/form-data": {
-              "schema": {
-                "type": "object",
-                "required": [
-                  "file"
-                ],
-                "properties": {
-                  "file": {
-                    "type": "string",
-                    "format": "binary",
-                    "description": "The ZIP file."
-                  },
-                  "tag": {
-                    "type": "string",
-                    "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
-                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
-                  }
-                }
-              },
-              "encoding": {
-                "file": {
-                  "contentType": "application/zip, application/octet-stream"
-                }
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/DefinitionUpload"
         },
         "responses": {
           "200": {
@@ -163,42 +73,13 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Incorrect request: no file, not a ZIP, an invalid tag or Dockerfile name, a malformed form.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "413": {
-            "description": "The upload is larger than the server's limit.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           }
         }
       }
@@ -209,35 +90,7 @@ enum OpenAPIDocument {
         "description": "Form fields: file (the defined REE as a ZIP, strategy recording or sbom), tag.",
         "operationId": "replayCreate",
         "requestBody": {
-          "required": true,
-          "content": {
-            "multipart/form-data": {
-              "schema": {
-                "type": "object",
-                "required": [
-                  "file"
-                ],
-                "properties": {
-                  "file": {
-                    "type": "string",
-                    "format": "binary",
-                    "description": "The ZIP file."
-                  },
-                  "tag": {
-                    "type": "string",
-                    "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
-                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
-                  }
-                }
-              },
-              "encoding": {
-                "file": {
-                  "contentType": "application/zip, application/octet-stream"
-                }
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/DefinitionUpload"
         },
         "responses": {
           "200": {
@@ -251,42 +104,13 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Incorrect request: no file, not a ZIP, an invalid tag or Dockerfile name, a malformed form.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "413": {
-            "description": "The upload is larger than the server's limit.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           }
         }
       }
@@ -297,35 +121,7 @@ enum OpenAPIDocument {
         "description": "Form fields: file (the project as a ZIP, with a Dockerfile at its root), tag. The process builds the project with the network and pins what it installed; its download is the REE ZIP of strategy sbom.",
         "operationId": "sbomDefine",
         "requestBody": {
-          "required": true,
-          "content": {
-            "multipart/form-data": {
-              "schema": {
-                "type": "object",
-                "required": [
-                  "file"
-                ],
-                "properties": {
-                  "file": {
-                    "type": "string",
-                    "format": "binary",
-                    "description": "The ZIP file."
-                  },
-                  "tag": {
-                    "type": "string",
-                    "maxLength": 128,
-                    "description": "Optional, tag for the started process: letters, digits and . _ - : / (starting with a letter or digit); empty means none.",
-                    "pattern": "^$|^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
-                  }
-                }
-              },
-              "encoding": {
-                "file": {
-                  "contentType": "application/zip, application/octet-stream"
-                }
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/DefinitionUpload"
         },
         "responses": {
           "200": {
@@ -339,42 +135,13 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Incorrect request: no file, not a ZIP, an invalid tag or Dockerfile name, a malformed form.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Missing or invalid credentials.",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`Basic realm=\"ree\"` or `Bearer realm=\"ree\"`."
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "413": {
-            "description": "The upload is larger than the server's limit.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           }
         }
       }

@@ -156,7 +156,7 @@ public struct Bootstrapper: Sendable {
                     builder.add(ArchiveEntry(path: rel, kind: .directory, mode: dirMode, mtime: epoch))
                     try walk(rel)
                 case FileType.symlink:
-                    builder.add(ArchiveEntry(path: rel, kind: .symlink, mode: 0o777, mtime: epoch, linkTarget: try readLink(path)))
+                    builder.add(ArchiveEntry(path: rel, kind: .symlink, mode: 0o777, mtime: epoch, linkTarget: try FileSystem.readLink(path)))
                 case FileType.regular where name == ".keep" || name == ".mode":
                     continue
                 case FileType.regular:
@@ -167,12 +167,6 @@ public struct Bootstrapper: Sendable {
             }
         }
         try walk("")
-    }
-
-    private func readLink(_ path: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = try checked("read link", path) { readlink(path, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

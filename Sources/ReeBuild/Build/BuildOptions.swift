@@ -20,8 +20,11 @@ public struct BuildOptions: Sendable {
     public var compression: ArchiveCompression = .gzip(level: 6)
     /// A RUN step running longer is killed with everything it started.
     public var stepTimeout: Duration = .seconds(3600)
-    /// Hooks for the recorder: what a RUN step gets for network (a listening socket, env, mounts).
+    /// Hooks for the recorder: what a RUN step gets for network (a listening socket, env, mounts),
+    /// and the proxy the builder's own downloads (`ADD <URL>`) go through.
     public var network: (any StepNetwork)?
+    /// The largest body `ADD <URL>` downloads (to a file under `$REE_HOME/tmp`, never to memory).
+    public var downloadLimit: Int64 = 8 << 30
 
     public init(contextDirectory: String) { self.contextDirectory = contextDirectory }
 }
@@ -40,4 +43,13 @@ public protocol StepNetwork: Sendable {
     func stepEnded(step: String) async
     /// A description for cache keys: a change of network mode is a different step.
     var cacheKey: String { get }
+    /// For a step the builder fetches itself (`ADD <URL>`): starts serving the proxy on the host and
+    /// says how to reach it; `stepEnded(step:)` follows when the downloads are done. nil: the builder
+    /// fetches directly, as it does without a network.
+    func hostProxy(step: String) throws -> HostProxy?
+}
+
+extension StepNetwork {
+    /// Networks that do not route builder downloads leave them direct.
+    public func hostProxy(step: String) throws -> HostProxy? { nil }
 }

@@ -11,19 +11,10 @@ import Glibc
 extension BuildRun {
     mutating func executeCopy(_ copy: CopyInstruction, instruction: Instruction, state: inout StageState) async throws {
         let tree: SourceTree = try copy.from.map { try sourceTree(from: $0, line: instruction.line) } ?? context
-        try await place(sources: copy.sources, from: tree, destination: copy.destination, chown: copy.chown,
+        let sources = try resolve(copy.sources, in: tree, line: instruction.line)
+        try await place(sources, from: tree, destination: copy.destination, chown: copy.chown,
                         chmod: copy.chmod, excludes: copy.excludes, parents: copy.parents, extractArchives: false,
-                        instruction: instruction, state: &state)
-    }
-
-    mutating func executeAdd(_ add: AddInstruction, instruction: Instruction, state: inout StageState) async throws {
-        for case .path(let p) in add.sources where p.contains("://") || p.hasPrefix("git@") {
-            throw ReeError(.unsupported, "line \(instruction.line): ADD \(p): remote sources are fetched only through the recorder (ree recording define)")
-        }
-        if add.checksum != nil { throw ReeError(.unsupported, "line \(instruction.line): ADD --checksum applies to remote sources only") }
-        try await place(sources: add.sources, from: context, destination: add.destination, chown: add.chown,
-                        chmod: add.chmod, excludes: add.excludes, parents: false, extractArchives: add.unpack ?? true,
-                        instruction: instruction, state: &state)
+                        link: copy.link, instruction: instruction, state: &state)
     }
 
     /// WORKDIR: sets the directory, and creates it (one layer) when it does not exist yet.
@@ -61,15 +52,38 @@ extension BuildRun {
         return LayersTree(view: LowerView(layersTopFirst: dirs.reversed()), name: "image \(reference)")
     }
 
+    /// Context (or `--from`) paths with their globs expanded, and here-documents, in order.
+    func resolve(_ sources: [CopySource], in tree: SourceTree, line: Int) throws -> [PlacedSource] {
+        var resolved: [PlacedSource] = []
+        for source in sources {
+            switch source {
+            case .heredoc(let h): resolved.append(.heredoc(h))
+            case .path(let p):
+                do {
+                    for path in try tree.resolve(p) { resolved.append(.path(path)) }
+                } catch let e as ReeError {
+                    throw ReeError(e.code, "line \(line): \(e.message)")
+                }
+            }
+        }
+        return resolved
+    }
+
     /// COPY and ADD: sources into the step's upper directory with Docker's destination rules,
-    /// then one layer of the difference.
-    private mutating func place(sources: [CopySource], from tree: SourceTree, destination: String, chown: String?, chmod: String?,
-                                excludes: [String], parents: Bool, extractArchives: Bool, instruction: Instruction,
-                                state: inout StageState) async throws {
+    /// then one layer of the difference. With `link` (`--link`) the layer is made as BuildKit makes
+    /// it: over nothing (no lower layer is read, so a symlink below is not followed and parents are
+    /// fresh root 0755 directories), looked up by a key without the parent state.
+    /// `checksumKey` (ADD --checksum) replaces the content digest in the key.
+    mutating func place(_ resolved: [PlacedSource], from tree: SourceTree, destination: String, chown: String?, chmod: String?,
+                        excludes: [String], parents: Bool, extractArchives: Bool, link: Bool, checksumKey: String? = nil,
+                        instruction: Instruction, state: inout StageState) async throws {
         let scratch = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "copy-")
         defer { try? FileSystem.removeTree(scratch) }
-        var writer = UpperWriter(upper: scratch, lower: state.lowerView, epoch: options.sourceDateEpoch)
+        let lowerTopFirst = link ? [] : state.lowerTopFirst
+        var writer = UpperWriter(upper: scratch, lower: LowerView(layersTopFirst: lowerTopFirst), epoch: options.sourceDateEpoch)
+        writer.freshParents = link
         if let chown {
+            // Names resolve in the image even with --link, as BuildKit does; the ids are in the layer.
             let user = try UserSpec.resolve(chown, lowerLayersTopFirst: state.lowerTopFirst)
             writer.owner = (user.uid, user.gid)
         }
@@ -89,27 +103,25 @@ extension BuildRun {
             writer.chmod = mode
         }
         let absolute = destination.hasPrefix("/") ? destination : (state.workingDirectory as NSString).appendingPathComponent(destination)
-        let dest = LayersTree.clean(absolute)
-        var resolved: [(path: String, heredoc: Heredoc?)] = []
-        for source in sources {
-            switch source {
-            case .heredoc(let h): resolved.append(("", h))
-            case .path(let p):
-                do {
-                    for path in try tree.resolve(p) { resolved.append((path, nil)) }
-                } catch let e as ReeError {
-                    throw ReeError(e.code, "line \(instruction.line): \(e.message)")
-                }
-            }
-        }
+        // Docker follows symlinks in the destination inside the image; --link has no image below.
+        let dest = link ? LayersTree.clean(absolute) : try writer.resolvedInImage(LayersTree.clean(absolute))
         let destinationIsDirectory = try writer.isDirectory(dest)
         let intoDirectory = destination.hasSuffix("/") || resolved.count > 1 || destinationIsDirectory
         if intoDirectory { try writer.ensureDirectory(dest) }
-        for (path, heredoc) in resolved {
-            if let heredoc {
+        for source in resolved {
+            let path: String
+            switch source {
+            case .heredoc(let heredoc):
                 let target = intoDirectory ? (dest.isEmpty ? heredoc.name : dest + "/" + heredoc.name) : dest
                 try writer.write(Array(heredoc.content.utf8), to: target, mode: 0o644)
                 continue
+            case .download(let fetched, let name):
+                // Never unpacked, 0600 unless --chmod, Last-Modified as mtime: as Docker does.
+                let target = intoDirectory ? (dest.isEmpty ? name : dest + "/" + name) : dest
+                try writer.move(fetched.path, to: target, mode: 0o600, mtime: fetched.lastModified ?? options.sourceDateEpoch)
+                continue
+            case .path(let p):
+                path = p
             }
             guard let st = try tree.status(path) else { throw ReeError(.notFound, "line \(instruction.line): COPY failed: '\(path)' not found") }
             let isDir = (st.st_mode & FileType.mask) == FileType.directory
@@ -128,11 +140,28 @@ extension BuildRun {
                 try writer.copy(path, from: tree, to: target, contentsOnly: false)
             }
         }
-        let changes = try OverlayDiffer(upper: scratch, lowerLayersTopFirst: state.lowerTopFirst, epoch: options.sourceDateEpoch).changes()
-        var key = state.cacheKey
-        key.add(instruction.keyword, Self.describe(instruction), try Self.digest(of: changes, epoch: options.sourceDateEpoch))
-        if try reuse(key: key, instruction: instruction, state: &state) { return }
-        try commit(changes, key: key, instruction: instruction, state: &state)
+        let changes = try OverlayDiffer(upper: scratch, lowerLayersTopFirst: lowerTopFirst, epoch: options.sourceDateEpoch).changes()
+        let content = try checksumKey ?? Self.digest(of: changes, epoch: options.sourceDateEpoch)
+        let (key, stateKey) = placeKeys(content: content, link: link, instruction: instruction, state: state)
+        if try reuse(key: key, stateKey: stateKey, instruction: instruction, state: &state) { return }
+        try commit(changes, key: key, stateKey: stateKey, instruction: instruction, state: &state)
+    }
+
+    /// The cache key of a COPY or ADD whose result is `content` (the digest of its layer's tar, or
+    /// an ADD --checksum), and the state's key after it. Without `--link` both are the parent's key
+    /// extended; with it the lookup key leaves the parent out (the same layer over any base) and
+    /// the state's key joins the two, so later steps still depend on the base.
+    func placeKeys(content: String, link: Bool, instruction: Instruction, state: StageState) -> (key: CacheKey, stateKey: CacheKey) {
+        guard link else {
+            var key = state.cacheKey
+            key.add(instruction.keyword, Self.describe(instruction), content)
+            return (key, key)
+        }
+        var key = CacheKey("ree-build-v1-link")
+        key.add(instruction.keyword, Self.describe(instruction), state.workingDirectory, content)
+        var stateKey = state.cacheKey
+        stateKey.add("link", key.value)
+        return (key, stateKey)
     }
 
     /// A local tar (plain, gzip, bzip2, xz, zstd) that ADD unpacks.
@@ -140,4 +169,12 @@ extension BuildRun {
         guard let reader = try? ArchiveReader(source: fd, name: fd.path), let first = try? reader.next() else { return false }
         return !first.path.isEmpty
     }
+}
+
+/// One COPY or ADD source, ready to be written: a path in the source tree, a here-document, or a
+/// downloaded file (ADD <URL>) with the name it gets in a destination directory.
+enum PlacedSource {
+    case path(String)
+    case heredoc(Heredoc)
+    case download(URLFetcher.Fetched, name: String)
 }

@@ -5,22 +5,23 @@ import ReeOCI
 import ReeOS
 
 extension BuildRun {
-    /// Takes the step from the cache when `key` is there (and caching is on).
-    mutating func reuse(key: CacheKey, instruction: Instruction, state: inout StageState) throws -> Bool {
+    /// Takes the step from the cache when `key` is there (and caching is on). `stateKey`, when given,
+    /// is the state's key afterwards (a `--link` layer is looked up by a key without its parent).
+    mutating func reuse(key: CacheKey, stateKey: CacheKey? = nil, instruction: Instruction, state: inout StageState) throws -> Bool {
         guard !options.noCache, let entry = cache.lookup(key.value) else { return false }
         if let layer = entry.layer, let diffID = entry.diffID {
             state.layers.append((layer, diffID))
             state.layerDirectories.append(try layerCache.unpacked(layer, diffID: diffID))
         }
         record(instruction, layer: entry.layer != nil, state: &state)
-        state.cacheKey = key
+        state.cacheKey = stateKey ?? key
         cachedSteps += 1
         log.line("  CACHED")
         return true
     }
 
     /// Stores the step's changes as a layer (none when nothing changed) and remembers it.
-    mutating func commit(_ changes: ChangeSet, key: CacheKey, instruction: Instruction, state: inout StageState) throws {
+    mutating func commit(_ changes: ChangeSet, key: CacheKey, stateKey: CacheKey? = nil, instruction: Instruction, state: inout StageState) throws {
         var entry = BuildCache.Entry()
         if !changes.isEmpty {
             let layer = try changes.commit(to: store.blobs, compression: options.compression)
@@ -31,7 +32,7 @@ extension BuildRun {
         }
         try cache.save(key.value, entry)
         record(instruction, layer: entry.layer != nil, state: &state)
-        state.cacheKey = key
+        state.cacheKey = stateKey ?? key
     }
 
     /// The digest of the tar a change set would give: what a COPY's cache key depends on.

@@ -15,6 +15,9 @@ struct UpperWriter {
     /// `COPY --exclude` patterns, matched against source paths as `.dockerignore` lines are.
     var exclude: ((String) -> Bool)?
     var epoch: Int64
+    /// `--link`: directories this writer creates are root's, 0755, whatever `owner` and `chmod` say
+    /// (the layer must not depend on anything but its sources).
+    var freshParents = false
     let canChown = geteuid() == 0
 
     /// Makes `path` (relative) a directory in the upper dir, copying up its ancestors.
@@ -32,11 +35,53 @@ struct UpperWriter {
             if let below = try lower.hostPath(walked), lstat(below, &st) == 0, (st.st_mode & FileType.mask) == FileType.directory {
                 try checked("create directory", host) { mkdir(host, 0o700) }
                 try finish(host, uid: st.st_uid, gid: st.st_gid, mode: UInt32(st.st_mode & 0o7777), mtime: st.st_mtim)
+            } else if freshParents {
+                try checked("create directory", host) { mkdir(host, 0o700) }
+                try finish(host, uid: 0, gid: 0, mode: 0o755, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
             } else {
                 try checked("create directory", host) { mkdir(host, 0o700) }
                 try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? createdMode, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
             }
         }
+    }
+
+    /// `path` with every symlink on the way followed inside the image (this step's upper directory
+    /// over the lower layers), as Docker resolves a COPY or ADD destination (continuity's RootPath):
+    /// an absolute target restarts at the root, `..` stops there.
+    func resolvedInImage(_ path: String) throws -> String {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let component = pending.removeFirst()
+            if component == "." { continue }
+            if component == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = (resolved + [component]).joined(separator: "/")
+            var st = stat()
+            guard let host = try visiblePath(candidate), lstat(host, &st) == 0, (st.st_mode & FileType.mask) == FileType.symlink else {
+                resolved.append(component)
+                continue
+            }
+            hops += 1
+            guard hops <= 40 else { throw ReeError(.invalidInput, "failed to resolve '/\(path)': too many levels of symbolic links") }
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let n = try checked("read link", host) { readlink(host, &buffer, 4096) }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if target.hasPrefix("/") { resolved = [] }
+            pending = target.split(separator: "/").map(String.init) + pending
+        }
+        return resolved.joined(separator: "/")
+    }
+
+    /// The host path that shows at `path`: this step's upper directory first, then the lower layers.
+    private func visiblePath(_ path: String) throws -> String? {
+        var st = stat()
+        let host = upper + "/" + path
+        if lstat(host, &st) == 0 { return host }
+        return try lower.hostPath(path)
     }
 
     /// Whether `path` is a directory in the merged view (upper over lower).
@@ -111,6 +156,16 @@ struct UpperWriter {
         try fd.writeAll(content)
         try fd.close()
         try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? mode, mtime: timespec(tv_sec: Int(epoch), tv_nsec: 0))
+    }
+
+    /// Moves a downloaded file (`ADD <URL>`, on the same file system) to `destination`, with `mode`
+    /// unless `--chmod` says otherwise, and `mtime` clamped to the epoch.
+    func move(_ file: String, to destination: String, mode: UInt32, mtime: Int64) throws {
+        try ensureDirectory(FileSystem.parent(of: destination) == "." ? "" : FileSystem.parent(of: destination))
+        let host = upper + "/" + destination
+        try FileSystem.removeTree(host)
+        try checked("move download to", host) { rename(file, host) }
+        try finish(host, uid: owner.uid, gid: owner.gid, mode: chmod ?? mode, mtime: timespec(tv_sec: Int(min(mtime, epoch)), tv_nsec: 0))
     }
 
     private func finish(_ host: String, uid: UInt32, gid: UInt32, mode: UInt32, mtime: timespec) throws {

@@ -10,6 +10,8 @@ public struct RecordingDefiner: Sendable {
     public struct Options: Sendable {
         /// The project: a directory or a ZIP.
         public var project: String
+        /// Limits for unpacking the project (a ZIP from a user).
+        public var limits = ProjectArchive.Limits()
         /// The REE ZIP to write.
         public var output: String
         public var dockerfile = "Dockerfile"
@@ -57,7 +59,11 @@ public struct RecordingDefiner: Sendable {
         }
         let context = work + "/context"
         try FileSystem.createDirectory(context)
-        try SafeArchiveExtractor(symlinks: .refuse).extract(projectZip, to: context)
+        log.line("define: unpacking the project (at most \(options.limits.maxEntries) entries, \(options.limits.maxTotalBytes) bytes)")
+        let unpacked = try ProjectArchive.unpack(zip: projectZip, to: context, limits: options.limits)
+        log.line("define: unpacked \(unpacked.files) files, \(unpacked.directories) directories, \(unpacked.symlinks) symlinks, \(unpacked.bytes) bytes")
+        try ProjectArchive.requireRegularFile(options.dockerfile, in: context, what: "the Dockerfile")
+        log.line("define: found the Dockerfile '\(options.dockerfile)'")
 
         let recordingDir = work + "/recording"
         let authority = try CertificateAuthority.generate()

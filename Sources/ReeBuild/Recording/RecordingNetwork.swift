@@ -78,6 +78,16 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
         return mounts
     }
 
+    /// ADD <URL>: the builder fetches through the same proxy, listening on the host's loopback for
+    /// the step, so the download is recorded at define and replayed at build like a RUN's. Only the
+    /// recording's CA is trusted: every https:// answer through the proxy is signed by it.
+    public func hostProxy(step: String) throws -> HostProxy? {
+        let caFile = scratch + "/host-ca-\(counter.next()).crt"
+        try FileSystem.writeAtomically(caFile, Array(authority.certificatePEM.utf8), mode: 0o644)
+        let port = try proxy.listen(port: 0)
+        return HostProxy(url: "http://127.0.0.1:\(port)", caFile: caFile)
+    }
+
     public func serve(listener: Int32, step: String) {
         proxy.serve(listener: listener, step: step)
     }
@@ -88,8 +98,8 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
 
     /// The host path of `relative` in the topmost layer that has it (nil when a whiteout hides it).
     static func find(_ relative: String, in layersTopFirst: [String]) -> String? {
-        let parent = SafeArchiveExtractor.parent(relative)
         let name = FileSystem.lastComponent(of: relative)
+        let parent = relative.contains("/") ? FileSystem.parent(of: relative) : ""
         for layer in layersTopFirst {
             let path = layer + "/" + relative
             var st = stat()

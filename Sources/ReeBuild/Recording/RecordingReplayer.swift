@@ -46,7 +46,7 @@ public struct RecordingReplayer: Sendable {
     /// Unpacks `ree` into `directory` and checks it; throws on anything unexpected. Both strategies:
     /// paths, base image archives, the SBOMs' digests; then the recording's or the pins' files.
     public static func open(_ ree: String, into directory: String) throws -> Opened {
-        try SafeArchiveExtractor(symlinks: .refuse).extract(ree, to: directory)
+        try ProjectArchive.unpack(zip: ree, to: directory)
         let jsonPath = directory + "/ree.json"
         guard FileSystem.exists(jsonPath) else {
             throw ReeError(.invalidInput, "failed to read REE '\(FileSystem.lastComponent(of: ree))': no ree.json at its root")

@@ -75,9 +75,7 @@ enum HostDirectory {
     }
 
     static func linkTarget(_ hostPath: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = try checked("read link", hostPath) { readlink(hostPath, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try FileSystem.readLink(hostPath)
     }
 
     static func read(_ hostPath: String, limit: Int) throws -> [UInt8] {

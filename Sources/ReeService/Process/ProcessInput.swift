@@ -1,3 +1,4 @@
+import ReeBuild
 import ReeOS
 
 /// Checks of the values a client sends with a new process.

@@ -31,10 +31,9 @@ public struct PipelineWorker: ProcessWorker {
         let tag = try job.tag.map { try ImageName(Self.imageName($0)) }
         switch job.kind {
         case .recordingDefine:
-            // Unpacked (and checked) by the service's own safe unpacker first: a bad upload fails here
-            // with a line that names the problem, before any build starts.
-            let context = try await ProjectContext.prepare(job, limits: configuration.limits)
-            var options = RecordingDefiner.Options(project: context, output: job.output)
+            // The definer unpacks the upload once, safely, and names any problem before a step runs.
+            var options = RecordingDefiner.Options(project: job.upload, output: job.output)
+            options.limits = configuration.limits
             options.dockerfile = job.dockerfile ?? "Dockerfile"
             options.tag = tag
             options.embedBase = configuration.embedBaseImages

@@ -1,3 +1,4 @@
+import ReeBuild
 import ReeOS
 
 /// The first part of every process that takes a project: the upload unpacked safely into
@@ -11,9 +12,8 @@ public enum ProjectContext {
         try FileSystem.createDirectory(context, mode: 0o755)
         job.log.append("ree: unpacking the upload (at most \(limits.maxEntries) entries, \(limits.maxTotalBytes) bytes)")
         let upload = job.upload
-        let log = job.log
         let summary = try await BlockingWork.run("ree-unpack") {
-            try ProjectArchive.unpack(zip: upload, to: context, limits: limits, log: { log.append($0) })
+            try ProjectArchive.unpack(zip: upload, to: context, limits: limits)
         }
         job.log.append("ree: unpacked \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, \(summary.bytes) bytes")
         if job.kind == .recordingDefine || job.kind == .sbomDefine {

@@ -79,7 +79,7 @@ enum HTTPie {
     static func run(_ arguments: [String], auth: String) async throws -> Result {
         let http = try Requirements.tool("http")
         let argv = [http, "--ignore-stdin", "--print=hb", "--timeout=60", "-a", auth] + arguments
-        let r = try await onThread { try TestCommand.run(argv) }
+        let r = try await onThread { try Shell.run(argv) }
         guard r.succeeded else { throw TestFailure("http \(arguments.joined(separator: " ")) failed: \(r.stderr)") }
         let separator = r.stdout.contains("\r\n\r\n") ? "\r\n\r\n" : "\n\n"
         let parts = r.stdout.components(separatedBy: separator)

@@ -32,7 +32,7 @@ final class OIDCProvider: @unchecked Sendable {
     /// Our own provider; `audience` is what good tokens name.
     static func forged(audience: String) async throws -> OIDCProvider {
         let python = try Requirements.tool("python3")
-        let check = try TestCommand.run([python, "-c", "import cryptography"])
+        let check = try Shell.run([python, "-c", "import cryptography"])
         if !check.succeeded { try Requirements.missing("needs the Python package 'cryptography'") }
         let script = try writeScript()
         let (process, stdin, line) = try await BackgroundProcess.start([python, script, "forge", audience])
@@ -44,7 +44,7 @@ final class OIDCProvider: @unchecked Sendable {
     /// `oidc-provider-mock` on a free port.
     static func mock() async throws -> OIDCProvider {
         let python = try Requirements.tool("python3")
-        let check = try TestCommand.run([python, "-c", "import oidc_provider_mock"])
+        let check = try Shell.run([python, "-c", "import oidc_provider_mock"])
         if !check.succeeded { try Requirements.missing("needs the Python package 'oidc-provider-mock' (scripts/test installs it)") }
         let script = try writeScript()
         let (process, stdin, line) = try await BackgroundProcess.start([python, script, "mock"])
@@ -54,7 +54,7 @@ final class OIDCProvider: @unchecked Sendable {
     /// An ID token from the mock provider for `subject`, issued to the client `clientID` (its `aud`).
     func mockIDToken(subject: String, clientID: String) throws -> String {
         let script = try Self.writeScript()
-        return try TestCommand.check(["python3", script, "mock-token", issuer, subject, clientID])
+        return try Shell.check(["python3", script, "mock-token", issuer, subject, clientID])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -108,7 +108,7 @@ enum HTTP {
         }
         argv.append(url)
         let command = argv
-        let result = try await onThread { try TestCommand.run(command) }
+        let result = try await onThread { try Shell.run(command) }
         guard result.succeeded, let status = Int(result.stdout) else {
             throw TestFailure("curl \(method) \(url) failed: \(result.stderr)")
         }

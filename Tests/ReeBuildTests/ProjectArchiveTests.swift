@@ -1,8 +1,7 @@
 import Foundation
+import ReeBuild
 import ReeOS
-import ReeService
 import ReeTestSupport
-import ReeServiceTestSupport
 import Testing
 
 @Suite("Unpacking uploaded projects")
@@ -79,18 +78,35 @@ struct ProjectArchiveTests {
         try ProjectArchive.checkIsZip(box.zip)
     }
 
-    @Test("Dockerfile names must stay inside the project", arguments: ["../Dockerfile", "/etc/passwd", "a/../../b", "a\\b"])
-    func refusesEscapingDockerfileNames(_ name: String) {
-        #expect(throws: ReeError.self) { try ProcessInput.validateDockerfile(name) }
+    @Test("Permission bits and mtimes are kept, setuid bits are not")
+    func keepsModesAndTimes() throws {
+        let box = try Sandbox()
+        try Shell.check(["python3", "-c", """
+            import sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1], "w")
+            for name, mode in [("run.sh", 0o100750), ("secret", 0o100600), ("suid", 0o104755), ("bin/", 0o40700)]:
+                info = zipfile.ZipInfo(name, date_time=(2001, 2, 3, 4, 5, 6))
+                info.external_attr = mode << 16
+                z.writestr(info, "" if name.endswith("/") else "x")
+            z.close()
+            """, box.zip])
+        try ProjectArchive.unpack(zip: box.zip, to: box.destination)
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: box.destination + "/" + path)[.posixPermissions] as? Int) ?? -1
+        }
+        #expect(try mode("run.sh") == 0o750)
+        #expect(try mode("secret") == 0o600)
+        #expect(try mode("suid") == 0o755)
+        #expect(try mode("bin") == 0o700)
+        let date = try FileManager.default.attributesOfItem(atPath: box.destination + "/run.sh")[.modificationDate] as? Date
+        #expect(date.map { Calendar.current.component(.year, from: $0) } == 2001)
     }
 
-    @Test("Tags: letters, digits and . _ - : /; empty means none")
-    func validatesTags() throws {
-        #expect(try ProcessInput.validateTag("my_build") == "my_build")
-        #expect(try ProcessInput.validateTag("") == nil)
-        #expect(try ProcessInput.validateTag(nil) == nil)
-        for bad in ["-x", "a b", "x;rm", String(repeating: "a", count: 129), "é"] {
-            #expect(throws: ReeError.self) { try ProcessInput.validateTag(bad) }
-        }
+    @Test("With symlinks refused, even one pointing inside is an error")
+    func refusesSymlinksWhenAsked() throws {
+        let box = try Sandbox()
+        try ZipFixture.write(box.zip, [.file("a", "1"), .symlink("b", target: "a")])
+        let error = #expect(throws: ReeError.self) { try ProjectArchive.unpack(zip: box.zip, to: box.destination, symlinks: .refuse) }
+        #expect(error?.message.contains("symlinks are not allowed") == true)
     }
 }

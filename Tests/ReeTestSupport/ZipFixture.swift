@@ -1,5 +1,4 @@
 import Foundation
-import ReeTestSupport
 
 /// ZIP archives for tests, good and hostile, written by Python's zipfile: another implementation
 /// than the libarchive we read them with, and one that writes whatever entry names it is given.
@@ -25,7 +24,7 @@ public enum ZipFixture {
         let specPath = path + ".spec.json"
         try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specPath))
         defer { try? FileManager.default.removeItem(atPath: specPath) }
-        try TestCommand.check(["python3", "-c", script, path, specPath])
+        try Shell.check(["python3", "-c", script, path, specPath])
     }
 
     private static let script = #"""

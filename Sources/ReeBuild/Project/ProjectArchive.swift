@@ -5,14 +5,15 @@ import ReeOS
 import Glibc
 #endif
 
-/// A project or REE definition uploaded as a ZIP, and the one safe way to unpack it.
+/// A ZIP a user handed us (a project, an REE definition), and the one safe way to unpack it.
 ///
 /// Every entry is hostile until checked: paths are normalised and refused when absolute or
 /// containing `..`; files and directories are created through `openat2(RESOLVE_IN_ROOT)`, so no
 /// symlink, even one planted by an earlier entry, can lead outside the destination; symlinks are
-/// kept only when their target stays inside; hardlinks, devices, FIFOs and sockets are refused;
-/// the entry count and the uncompressed size are counted while streaming, so a bomb stops at the
-/// limit, not after it has filled the disk.
+/// kept only when their target stays inside (or refused altogether); hardlinks, devices, FIFOs and
+/// sockets are refused; the entry count and the uncompressed size are counted while streaming, so
+/// a bomb stops at the limit, not after it has filled the disk. Permission bits and mtimes are kept
+/// (never setuid, setgid or sticky bits), so a project reads the same from a ZIP as from a directory.
 public enum ProjectArchive {
     public struct Limits: Sendable, Equatable {
         /// Most entries (files, directories, symlinks) in one archive.
@@ -24,6 +25,13 @@ public enum ProjectArchive {
             self.maxEntries = maxEntries
             self.maxTotalBytes = maxTotalBytes
         }
+    }
+
+    public enum Symlinks: Sendable {
+        /// Any symlink is an error.
+        case refuse
+        /// Symlinks whose target, resolved from the link's directory, stays inside are made; others are an error.
+        case insideOnly
     }
 
     /// What an unpack wrote.
@@ -52,15 +60,16 @@ public enum ProjectArchive {
     }
 
     /// Unpacks the ZIP at `zip` into the existing, empty directory `destination`.
-    /// `log` receives one line per refused or notable entry.
     @discardableResult
     public static func unpack(zip: String, to destination: String, limits: Limits = Limits(),
-                              log: (String) -> Void = { _ in }) throws -> Summary {
+                              symlinks: Symlinks = .insideOnly) throws -> Summary {
         let reader = try ArchiveReader(path: zip, formats: [.zip])
         let root = try FileDescriptor.open(destination, O_RDONLY | O_DIRECTORY)
         var summary = Summary()
         var entries = 0
         var madeDirectories: Set<String> = [""]
+        // Directory modes and times are set last: writing into a directory changes its mtime.
+        var directoryAttributes: [(path: String, mode: UInt32, mtime: Int64)] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
         while let entry = try reader.next() {
@@ -74,11 +83,11 @@ public enum ProjectArchive {
             switch entry.kind {
             case .directory:
                 try makeDirectories(path, root: root, made: &madeDirectories)
+                directoryAttributes.append((path, entry.mode, entry.mtime))
                 summary.directories += 1
             case .regular:
                 try makeDirectories(parent, root: root, made: &madeDirectories)
-                let mode: mode_t = (entry.mode & 0o111) != 0 ? 0o755 : 0o644
-                let fd = ree_openat_in_root(root.rawValue, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+                let fd = ree_openat_in_root(root.rawValue, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 if fd < 0 {
                     if errno == EEXIST { throw ReeError(.invalidInput, "failed to unpack entry '\(path)': it exists already (a duplicate entry)") }
                     throw ReeError.system("create file", path)
@@ -93,10 +102,14 @@ public enum ProjectArchive {
                     }
                     try buffer.withUnsafeBytes { try file.writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 }
+                try setAttributes(file, mode: fileMode(entry.mode), mtime: entry.mtime)
                 try file.close()
                 summary.files += 1
             case .symlink:
                 let target = entry.linkTarget ?? ""
+                guard symlinks == .insideOnly else {
+                    throw ReeError(.invalidInput, "failed to unpack entry '\(path)': symlinks are not allowed in this archive")
+                }
                 guard symlinkStaysInside(target: target, linkPath: path) else {
                     throw ReeError(.invalidInput, "failed to unpack entry '\(path)': its symlink target '\(target.prefix(200))' points outside the project")
                 }
@@ -112,6 +125,10 @@ public enum ProjectArchive {
             case .characterDevice, .blockDevice, .fifo, .socket:
                 throw ReeError(.invalidInput, "failed to unpack entry '\(path)': device files, FIFOs and sockets are not allowed in a project archive")
             }
+        }
+        for (path, mode, mtime) in directoryAttributes.reversed() {
+            // Always writable and searchable by the owner: the tree must stay removable.
+            try setAttributes(try openDirectory(path, root: root), mode: fileMode(mode, directory: true) | 0o700, mtime: mtime)
         }
         return summary
     }
@@ -142,6 +159,19 @@ public enum ProjectArchive {
             }
         }
         return true
+    }
+
+    /// The permission bits of an entry; archives written without Unix modes get the usual defaults.
+    static func fileMode(_ mode: UInt32, directory: Bool = false) -> mode_t {
+        let permissions = mode_t(mode & 0o777)
+        if permissions == 0 { return directory ? 0o755 : 0o644 }
+        return permissions
+    }
+
+    private static func setAttributes(_ file: FileDescriptor, mode: mode_t, mtime: Int64) throws {
+        guard fchmod(file.rawValue, mode) == 0 else { throw ReeError.system("chmod", file.path) }
+        var times = [timespec(tv_sec: time_t(max(mtime, 0)), tv_nsec: 0), timespec(tv_sec: time_t(max(mtime, 0)), tv_nsec: 0)]
+        guard futimens(file.rawValue, &times) == 0 else { throw ReeError.system("set the times of", file.path) }
     }
 
     private static func openDirectory(_ path: String, root: FileDescriptor) throws -> FileDescriptor {
