@@ -15,6 +15,8 @@ public struct SBOMDefiner: Sendable {
         public var project: String
         /// The REE ZIP to write.
         public var output: String
+        /// Limits for unpacking the project (entries, bytes).
+        public var limits = ProjectArchive.Limits()
         public var dockerfile = "Dockerfile"
         public var tag: ImageName?
         public var target: String?
@@ -63,18 +65,23 @@ public struct SBOMDefiner: Sendable {
     public func define() async throws -> SBOMDefinition {
         let work = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "sbom-define-")
         defer { try? FileSystem.removeTree(work) }
-        let context = work + "/context"
-        try FileSystem.createDirectory(context)
+        // Through a ZIP, as the recording define does: the REE's context is what a ZIP can carry.
+        let projectZip: String
         if FileSystem.isDirectory(options.project) {
-            // Through a ZIP, as the recording define does: the REE's context is what a ZIP can carry.
-            let zipPath = work + "/project.zip"
-            let zip = try ZipBuilder(path: zipPath, mtime: options.sourceDateEpoch)
+            projectZip = work + "/project.zip"
+            let zip = try ZipBuilder(path: projectZip, mtime: options.sourceDateEpoch)
             try zip.addTree(options.project, prefix: ".")
             try zip.finish()
-            try SafeArchiveExtractor(symlinks: .refuse).extract(zipPath, to: context)
         } else {
-            try SafeArchiveExtractor(symlinks: .refuse).extract(options.project, to: context)
+            projectZip = options.project
         }
+        let context = work + "/context"
+        try FileSystem.createDirectory(context)
+        log.line("sbom define: unpacking the project (at most \(options.limits.maxEntries) entries, \(options.limits.maxTotalBytes) bytes)")
+        let unpacked = try ProjectArchive.unpack(zip: projectZip, to: context, limits: options.limits)
+        log.line("sbom define: unpacked \(unpacked.files) files, \(unpacked.directories) directories, \(unpacked.symlinks) symlinks, \(unpacked.bytes) bytes")
+        try ProjectArchive.requireRegularFile(options.dockerfile, in: context, what: "the Dockerfile")
+        log.line("sbom define: found the Dockerfile '\(options.dockerfile)'")
 
         let exchanges = ExchangeLog()
         let authority = try CertificateAuthority.generate()

@@ -52,8 +52,9 @@ public struct PipelineWorker: ProcessWorker {
                 job.log.append("ree: the build has every package of the REE's SBOM at the same version")
             }
         case .sbomDefine:
-            let context = try await ProjectContext.prepare(job, limits: configuration.limits)
-            var options = SBOMDefiner.Options(project: context, output: job.output)
+            // As for recording-define: the definer unpacks the upload once and names any problem first.
+            var options = SBOMDefiner.Options(project: job.upload, output: job.output)
+            options.limits = configuration.limits
             options.dockerfile = job.dockerfile ?? "Dockerfile"
             options.tag = tag
             options.embedBase = configuration.embedBaseImages
