@@ -145,6 +145,7 @@ import Testing
         ("RUN npm install -g left-pad", "npm"),
         ("RUN dpkg -i /tmp/x.deb", "from a file"),
         ("RUN [\"apt-get\", \"install\", \"-y\", \"curl\"]", "exec form"),
+        ("ADD https://files.example/tool.tar.gz /opt/", "without --checksum"),
     ])
     func whatCannotBePinnedIsListedWithAReasonAndLeftAsWritten(run: String, reason: String) throws {
         let result = try Self.pin(Self.input("FROM python_3_11\n" + run + "\n", exchanges: [Self.download(2, "six-1.16.0-py2.py3-none-any.whl", "1")]))

@@ -115,6 +115,12 @@ public struct DockerfilePinner: Sendable {
                 work.pinned.append(.init(line: stage.from.line, kind: "base-image", name: image, version: digest, digest: digest))
             }
             for instruction in stage.instructions {
+                if case .add(let add) = instruction.kind, add.checksum == nil {
+                    for case .path(let source) in add.sources where source.hasPrefix("http://") || source.hasPrefix("https://") || source.hasPrefix("git@") {
+                        work.unpinned.append(.init(line: instruction.line, what: "ADD \(source)",
+                                                   reason: "a URL added without --checksum is not pinned"))
+                    }
+                }
                 guard case .run(let run) = instruction.kind else { continue }
                 if let text = pinRun(instruction, run, stage: stage.index, inImage: inImage.contains(stage.index), work: &work) {
                     replacements.append((instruction.line, instruction.endLine, text))
