@@ -61,7 +61,8 @@ public final class RecordingProxy: @unchecked Sendable {
     }
 
     /// Listens on 127.0.0.1:`port` (0: any) of this process's network; returns the port.
-    public func listen(port: UInt16 = 0) throws -> UInt16 {
+    /// `step` names the connections' build step, as in `serve(listener:step:)`.
+    public func listen(port: UInt16 = 0, step: String? = nil) throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ReeError.system("make the proxy socket") }
         var one: Int32 = 1
@@ -81,7 +82,7 @@ public final class RecordingProxy: @unchecked Sendable {
             close(fd)
             throw ReeError.system("listen on 127.0.0.1:\(port)", errno: e)
         }
-        serve(listener: fd)
+        serve(listener: fd, step: step)
         return UInt16(bigEndian: addr.sin_port)
     }
 

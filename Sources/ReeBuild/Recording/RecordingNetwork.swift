@@ -84,7 +84,7 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
     public func hostProxy(step: String) throws -> HostProxy? {
         let caFile = scratch + "/host-ca-\(counter.next()).crt"
         try FileSystem.writeAtomically(caFile, Array(authority.certificatePEM.utf8), mode: 0o644)
-        let port = try proxy.listen(port: 0)
+        let port = try proxy.listen(port: 0, step: step)
         return HostProxy(url: "http://127.0.0.1:\(port)", caFile: caFile)
     }
 
