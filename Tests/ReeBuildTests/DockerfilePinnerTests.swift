@@ -145,7 +145,7 @@ import Testing
         ("RUN npm install -g left-pad", "npm"),
         ("RUN dpkg -i /tmp/x.deb", "from a file"),
         ("RUN [\"apt-get\", \"install\", \"-y\", \"curl\"]", "exec form"),
-        ("ADD https://files.example/tool.tar.gz /opt/", "without --checksum"),
+        ("ADD https://files.example/a.txt https://files.example/b.txt /opt/", "without --checksum"),
     ])
     func whatCannotBePinnedIsListedWithAReasonAndLeftAsWritten(run: String, reason: String) throws {
         let result = try Self.pin(Self.input("FROM python_3_11\n" + run + "\n", exchanges: [Self.download(2, "six-1.16.0-py2.py3-none-any.whl", "1")]))
@@ -208,6 +208,15 @@ import Testing
         let security = trimmed.contains("/archive/") ? "http://snapshot.example/archive/debian-security/20250520T000000Z" : "http://mirror.example/debian-security"
         #expect(out.stdout.contains("] \(trimmed) bookworm main\n"))
         #expect(out.stdout.contains("] \(security) bookworm-security main\n"), "\(out.stdout)")
+    }
+
+    @Test func anAddedURLGetsTheChecksumOfWhatWasDownloaded() throws {
+        let fetched = ObservedExchange(step: "step 2, line 2", method: "GET", url: "https://files.example/tool.tar.gz", status: 200,
+                                       sha256: String(repeating: "c", count: 64), size: 10)
+        let result = try Self.pin(Self.input("FROM python_3_11\nADD --chmod=0644 https://files.example/tool.tar.gz /opt/\n", exchanges: [fetched]))
+        #expect(result.dockerfile.contains("ADD --checksum=sha256:\(String(repeating: "c", count: 64)) --chmod=0644 https://files.example/tool.tar.gz /opt/\n"))
+        #expect(result.pinned.contains { $0.kind == "url" && $0.name == "https://files.example/tool.tar.gz" })
+        #expect(result.unpinned == [])
     }
 
     @Test func aBaseImageAlreadyPinnedByDigestStaysAsWritten() throws {

@@ -115,11 +115,8 @@ public struct DockerfilePinner: Sendable {
                 work.pinned.append(.init(line: stage.from.line, kind: "base-image", name: image, version: digest, digest: digest))
             }
             for instruction in stage.instructions {
-                if case .add(let add) = instruction.kind, add.checksum == nil {
-                    for case .path(let source) in add.sources where source.hasPrefix("http://") || source.hasPrefix("https://") || source.hasPrefix("git@") {
-                        work.unpinned.append(.init(line: instruction.line, what: "ADD \(source)",
-                                                   reason: "a URL added without --checksum is not pinned"))
-                    }
+                if case .add(let add) = instruction.kind, add.checksum == nil, let text = pinAdd(add, instruction, work: &work) {
+                    replacements.append((instruction.line, instruction.endLine, text))
                 }
                 guard case .run(let run) = instruction.kind else { continue }
                 if let text = pinRun(instruction, run, stage: stage.index, inImage: inImage.contains(stage.index), work: &work) {
@@ -188,6 +185,28 @@ public struct DockerfilePinner: Sendable {
         }
         return Result(dockerfile: lines.joined(separator: "\n"), pinned: work.pinned, unpinned: work.unpinned,
                       arguments: arguments, snapshot: snapshot)
+    }
+
+    /// `ADD URL DEST` → `ADD --checksum=sha256:… URL DEST` with the digest of the body the proxy saw
+    /// (Docker takes `--checksum` for one URL source only; the others are listed as not pinned).
+    func pinAdd(_ add: AddInstruction, _ instruction: Instruction, work: inout Work) -> String? {
+        let urls = add.sources.compactMap { source -> String? in
+            guard case .path(let path) = source, path.hasPrefix("http://") || path.hasPrefix("https://") || path.hasPrefix("git@") else { return nil }
+            return path
+        }
+        guard !urls.isEmpty else { return nil }
+        let fetched = (input.exchanges[instruction.line] ?? []).filter { $0.method == "GET" && $0.status == 200 }
+        guard urls.count == 1, add.sources.count == 1, !urls[0].hasPrefix("git@"), fetched.count == 1,
+              let keyword = instruction.source.range(of: "ADD", options: [.caseInsensitive, .anchored]) else {
+            for url in urls {
+                work.unpinned.append(.init(line: instruction.line, what: "ADD \(url)", reason: "a URL added without --checksum is not pinned"))
+            }
+            return nil
+        }
+        let digest = "sha256:" + fetched[0].sha256
+        work.pinned.append(.init(line: instruction.line, kind: "url", name: urls[0], version: digest, digest: digest))
+        let rest = instruction.source[keyword.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        return "ADD --checksum=\(digest) " + rest
     }
 
     /// `COPY --from=N` and `RUN --mount=…,from=N` name stages by index: the pins stage shifts them.

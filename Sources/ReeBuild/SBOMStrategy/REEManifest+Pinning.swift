@@ -35,13 +35,13 @@ extension REEManifest {
         }
     }
 
-    /// One pin: `kind` is `base-image`, `deb` or `pypi`; `line` the Dockerfile line it is on.
+    /// One pin: `kind` is `base-image`, `deb`, `pypi` or `url` (ADD); `line` the Dockerfile line it is on.
     public struct PinnedItem: Codable, Sendable, Equatable {
         public var line: Int
         public var kind: String
         public var name: String
         public var version: String
-        /// `sha256:…` of the file pip downloaded (pypi), the manifest digest (base-image).
+        /// `sha256:…` of the file downloaded (pypi, url), the manifest digest (base-image).
         public var digest: String?
 
         public init(line: Int, kind: String, name: String, version: String, digest: String? = nil) {
