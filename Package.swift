@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ReeLayersTests", dependencies: ["ReeLayers", "ReeOCI", "ReeArchive", "ReeTestSupport"]),
         .testTarget(name: "ReeSandboxTests", dependencies: ["ReeSandbox", "ReeTestSupport"]),
         .testTarget(name: "ReeDockerfileTests", dependencies: ["ReeDockerfile"]),
-        .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport"]),
+        .testTarget(name: "ReeBuildTests", dependencies: ["ReeBuild", "ReeOCI", "ReeTestSupport", "ReeDockerfile", "ReeSBOM", "ReeRecorder"]),
         .testTarget(name: "ReeSBOMTests", dependencies: ["ReeSBOM", "ReeOCI", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeRecorderTests", dependencies: ["ReeRecorder", "ReeOS", "ReeTestSupport"]),
         .testTarget(name: "ReeCLITests", dependencies: ["ReeTestSupport", "ReeOCI"]),

@@ -5,8 +5,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// An HTTP/1.1 forward proxy that records what passes (to WARC) or replays a recording with no
-/// upstream at all. `http://` arrives as absolute-URI requests, `https://` as CONNECT, answered by
+/// An HTTP/1.1 forward proxy that records what passes (to WARC), replays a recording with no
+/// upstream at all, or passes traffic through and reports each exchange (the SBOM strategy). `http://` arrives as absolute-URI requests, `https://` as CONNECT, answered by
 /// TLS with a certificate for the host signed by the recording's CA.
 ///
 /// Threads: one accept thread per listener and one thread per client connection, all plain
@@ -17,6 +17,9 @@ public final class RecordingProxy: @unchecked Sendable {
         case record(WARCWriter, UpstreamConfiguration)
         /// Serve only from the recording; unrecorded requests get a 502.
         case replay(Recording)
+        /// Forward upstream as `.record` does, write nothing, and tell the observer about every
+        /// exchange once its response has been passed on (called on the connection's thread).
+        case passThrough(UpstreamConfiguration, observer: @Sendable (ObservedExchange) -> Void)
     }
 
     public let mode: Mode
@@ -48,16 +51,18 @@ public final class RecordingProxy: @unchecked Sendable {
     /// Requests a replay could not answer, as `METHOD URL`.
     public var unrecordedRequests: [String] { state.withLock { $0.unrecorded } }
 
-    /// Serves a listening socket (taking ownership) on a new thread until `stop`.
-    public func serve(listener: Int32) {
+    /// Serves a listening socket (taking ownership) on a new thread until `stop`. `step` names
+    /// the build step the connections belong to, in `ObservedExchange.step`.
+    public func serve(listener: Int32, step: String? = nil) {
         let flags = fcntl(listener, F_GETFL)
         if flags >= 0 { _ = fcntl(listener, F_SETFL, flags & ~O_NONBLOCK) }
         _ = state.withLock { $0.listeners.insert(listener) }
-        startThread { [self] in acceptLoop(listener) }
+        startThread { [self] in acceptLoop(listener, step: step) }
     }
 
     /// Listens on 127.0.0.1:`port` (0: any) of this process's network; returns the port.
-    public func listen(port: UInt16 = 0) throws -> UInt16 {
+    /// `step` names the connections' build step, as in `serve(listener:step:)`.
+    public func listen(port: UInt16 = 0, step: String? = nil) throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ReeError.system("make the proxy socket") }
         var one: Int32 = 1
@@ -77,7 +82,7 @@ public final class RecordingProxy: @unchecked Sendable {
             close(fd)
             throw ReeError.system("listen on 127.0.0.1:\(port)", errno: e)
         }
-        serve(listener: fd)
+        serve(listener: fd, step: step)
         return UInt16(bigEndian: addr.sin_port)
     }
 
@@ -120,7 +125,7 @@ public final class RecordingProxy: @unchecked Sendable {
         thread.start()
     }
 
-    private func acceptLoop(_ listener: Int32) {
+    private func acceptLoop(_ listener: Int32, step: String?) {
         defer { close(listener) }
         while true {
             let fd = accept(listener, nil, nil)
@@ -136,7 +141,7 @@ public final class RecordingProxy: @unchecked Sendable {
             }
             guard accepted else { close(fd); return }
             startThread { [self] in
-                serveConnection(fd)
+                serveConnection(fd, step: step)
                 state.withLock { _ = $0.clients.remove(fd) }
                 close(fd)
             }
@@ -145,9 +150,9 @@ public final class RecordingProxy: @unchecked Sendable {
 
     // MARK: - Connections
 
-    private func serveConnection(_ fd: Int32) {
+    private func serveConnection(_ fd: Int32, step: String?) {
         let plain = SocketStream(fd: fd)
-        let session = Session(proxy: self)
+        let session = Session(proxy: self, step: step)
         do {
             try serveRequests(BufferedReader(plain), stream: plain, origin: nil, fd: fd, session: session)
         } catch {
@@ -155,11 +160,15 @@ public final class RecordingProxy: @unchecked Sendable {
         }
     }
 
-    /// Per-connection state: the upstream handle (kept for keep-alive).
+    /// Per-connection state: the upstream handle (kept for keep-alive) and the step it serves.
     final class Session {
         let proxy: RecordingProxy
+        let step: String?
         var upstream: UpstreamClient?
-        init(proxy: RecordingProxy) { self.proxy = proxy }
+        init(proxy: RecordingProxy, step: String?) {
+            self.proxy = proxy
+            self.step = step
+        }
     }
 
     private func serveRequests(_ reader: BufferedReader, stream: ProxyStream, origin: String?, fd: Int32, session: Session) throws {
@@ -252,16 +261,31 @@ public final class RecordingProxy: @unchecked Sendable {
         case .record(let writer, let configuration):
             if session.upstream == nil { session.upstream = try UpstreamClient(configuration) }
             guard let upstream = session.upstream else { return false }
-            return try record(method: method, url: url, request: request, body: body, stream: stream, close: close,
-                              upstream: upstream, writer: writer)
+            return try forward(method: method, url: url, request: request, body: body, stream: stream, close: close,
+                               upstream: upstream, sink: .warc(writer), step: session.step)
+        case .passThrough(let configuration, let observer):
+            if session.upstream == nil { session.upstream = try UpstreamClient(configuration) }
+            guard let upstream = session.upstream else { return false }
+            return try forward(method: method, url: url, request: request, body: body, stream: stream, close: close,
+                               upstream: upstream, sink: .observer(observer), step: session.step)
         }
     }
 
-    private func record(method: String, url: String, request: HTTPHead, body: [UInt8], stream: ProxyStream, close: Bool,
-                        upstream: UpstreamClient, writer: WARCWriter) throws -> Bool {
+    /// Where a forwarded exchange goes besides the client.
+    private enum ExchangeSink {
+        case warc(WARCWriter)
+        case observer(@Sendable (ObservedExchange) -> Void)
+    }
+
+    private func forward(method: String, url: String, request: HTTPHead, body: [UInt8], stream: ProxyStream, close: Bool,
+                         upstream: UpstreamClient, sink: ExchangeSink, step: String?) throws -> Bool {
         var lines: [String] = []
         var finalHead: HTTPHead?
+        // Set once the head went to the client; the spool exists only when recording.
+        var started = false
         var spool: ResponseSpool?
+        let digest = SHA256()
+        var size: Int64 = 0
         var chunked = false
         var bodyless = false
         var failure: Error?
@@ -277,7 +301,8 @@ public final class RecordingProxy: @unchecked Sendable {
             }
             if close { out.fields.append(("Connection", "close")) }
             try stream.write(out.bytes)
-            spool = try ResponseSpool(head: recorded, directory: writer.spoolDirectory)
+            started = true
+            if case .warc(let writer) = sink { spool = try ResponseSpool(head: recorded, directory: writer.spoolDirectory) }
         }
 
         let callbacks = UpstreamClient.Callbacks(header: { bytes in
@@ -298,8 +323,8 @@ public final class RecordingProxy: @unchecked Sendable {
             return true
         }, body: { buffer in
             do {
-                if spool == nil { try sendHead() }
-                guard let spool, !bodyless else { return true }
+                if !started { try sendHead() }
+                guard started, !bodyless else { return true }
                 if chunked {
                     try stream.write(Array((String(buffer.count, radix: 16) + "\r\n").utf8))
                     try stream.write(buffer)
@@ -307,7 +332,9 @@ public final class RecordingProxy: @unchecked Sendable {
                 } else {
                     try stream.write(buffer)
                 }
-                try spool.write(buffer)
+                try spool?.write(buffer)
+                digest.update(buffer)
+                size += Int64(buffer.count)
                 return true
             } catch {
                 failure = error
@@ -319,9 +346,9 @@ public final class RecordingProxy: @unchecked Sendable {
         let outcome = upstream.perform(method: method, url: url, headers: headers, body: body, callbacks: callbacks)
 
         if outcome.curlCode != 0 || failure != nil {
-            if let spool {
+            if started {
                 // The client already has part of the answer: it can only be cut off.
-                spool.remove()
+                spool?.remove()
                 log("proxy: \(method) \(url) failed after the response started: \(failure.map { "\($0)" } ?? outcome.error)")
                 return false
             }
@@ -336,13 +363,18 @@ public final class RecordingProxy: @unchecked Sendable {
             if close { out.fields.append(("Connection", "close")) }
             try stream.write(out.bytes)
             try stream.write(bytes)
-            let failed = try ResponseSpool(head: head, directory: writer.spoolDirectory)
-            try bytes.withUnsafeBytes { try failed.write($0) }
-            defer { failed.remove() }
-            try writer.write(RecordedExchange(url: url, method: method, request: request, requestBody: body, response: failed))
+            switch sink {
+            case .warc(let writer):
+                let failed = try ResponseSpool(head: head, directory: writer.spoolDirectory)
+                try bytes.withUnsafeBytes { try failed.write($0) }
+                defer { failed.remove() }
+                try writer.write(RecordedExchange(url: url, method: method, request: request, requestBody: body, response: failed))
+            case .observer(let observer):
+                observer(ObservedExchange(step: step, method: method, url: url, status: 502, sha256: SHA256.hex(bytes), size: Int64(bytes.count)))
+            }
             return true
         }
-        if spool == nil {
+        if !started {
             guard finalHead != nil else {
                 try sendError(stream, status: "502 Bad Gateway", message: "ree recorder: no response from upstream for \(method) \(url)", close: true)
                 return false
@@ -350,9 +382,15 @@ public final class RecordingProxy: @unchecked Sendable {
             try sendHead()
         }
         if chunked && !bodyless { try stream.write(Array("0\r\n\r\n".utf8)) }
-        guard let spool else { return false }
-        defer { spool.remove() }
-        try writer.write(RecordedExchange(url: url, method: method, request: request, requestBody: body, response: spool))
+        switch sink {
+        case .warc(let writer):
+            guard let spool else { return false }
+            defer { spool.remove() }
+            try writer.write(RecordedExchange(url: url, method: method, request: request, requestBody: body, response: spool))
+        case .observer(let observer):
+            let status = finalHead.flatMap { $0.startParts.count > 1 ? Int($0.startParts[1]) : nil } ?? 0
+            observer(ObservedExchange(step: step, method: method, url: url, status: status, sha256: digest.finalizeHex(), size: size))
+        }
         return true
     }
 

@@ -46,11 +46,13 @@ struct RecordingCommand: AsyncParsableCommand {
     }
 
     struct Build: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rebuild an REE offline from its recording; write image.tar, build.log and report.json to a ZIP.")
+        static let configuration = CommandConfiguration(abstract: "Rebuild an REE (recording: offline from its recording; sbom: its pinned Dockerfile); write image.tar, build.log and report.json to a ZIP.")
 
         @Argument(help: "The REE definition ZIP.") var ree: String
         @Option(name: .shortAndLong, help: "The output ZIP to write.") var output: String
         @Option(name: .shortAndLong, help: "The name to store the image under.") var tag: String?
+        @Option(name: .customLong("build-arg"), help: "K=V over the REE's ARGs, e.g. REE_DEBIAN_SNAPSHOT=URL of a mirror (sbom strategy; repeatable).")
+        var buildArguments: [String] = []
         @Option(help: "User namespace mode for RUN: auto, full or single.") var userns: SandboxConfiguration.UserNamespaceMode = .auto
 
         func run() async throws {
@@ -58,9 +60,10 @@ struct RecordingCommand: AsyncParsableCommand {
             var options = RecordingReplayer.Options(ree: ree, output: output)
             options.tag = try tag.map { try ImageName($0) }
             options.userNamespace = userns
-            let report = try await RecordingReplayer(store: store, options: options, log: BuildLog { print($0) }).build()
-            print(report.identical ? "identical \(report.buildDigest)" : "different: define \(report.defineDigest), build \(report.buildDigest)")
-            if !report.identical { throw ExitCode(3) }
+            options.buildArguments = SBOMCommand.Define.arguments(buildArguments)
+            let report = try await RecordingReplayer(store: store, options: options, log: BuildLog { print($0) }).buildDefinition()
+            print(report.summary)
+            if !report.reproduced { throw ExitCode(3) }
         }
     }
 

@@ -7,24 +7,32 @@ import ReeSBOM
 
 extension SBOMFormat: ExpressibleByArgument {}
 
-/// `ree sbom IMAGE|IMAGE.tar`: the packages in an image as CycloneDX 1.6 or SPDX 2.3 JSON.
+/// `ree sbom IMAGE|IMAGE.tar`: the packages in an image as CycloneDX 1.6 or SPDX 2.3 JSON;
+/// `ree sbom define PROJECT`: the SBOM strategy. `show` is the default, so `ree sbom IMAGE` works.
 struct SBOMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sbom",
-        abstract: "Print the SBOM of a stored image or an image tarball (CycloneDX 1.6 or SPDX 2.3 JSON).")
+        abstract: "Print the SBOM of a stored image or an image tarball (CycloneDX 1.6 or SPDX 2.3 JSON); define an REE by pinning.",
+        subcommands: [Show.self, Define.self],
+        defaultSubcommand: Show.self)
 
-    @Argument(help: "A stored image's name, or an oci-archive / docker-archive tar file.") var image: String
-    @Option(help: "cyclonedx or spdx.") var format: SBOMFormat = .cyclonedx
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the SBOM of a stored image or an image tarball (CycloneDX 1.6 or SPDX 2.3 JSON).")
 
-    func run() async throws {
-        let documents = try Self.generate(image)
-        for warning in documents.warnings { Context.log("warning: could not read \(warning)") }
-        let bytes = format == .cyclonedx ? documents.cycloneDX : documents.spdx
-        if let output {
-            try FileSystem.writeAtomically(output, bytes)
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
+        @Argument(help: "A stored image's name, or an oci-archive / docker-archive tar file.") var image: String
+        @Option(help: "cyclonedx or spdx.") var format: SBOMFormat = .cyclonedx
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        func run() async throws {
+            let documents = try SBOMCommand.generate(image)
+            for warning in documents.warnings { Context.log("warning: could not read \(warning)") }
+            let bytes = format == .cyclonedx ? documents.cycloneDX : documents.spdx
+            if let output {
+                try FileSystem.writeAtomically(output, bytes)
+            } else {
+                FileHandle.standardOutput.write(Data(bytes))
+            }
         }
     }
 

@@ -59,6 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
         workerConfiguration.limits = limits
         workerConfiguration.toolVersion = ReeVersion.current
         workerConfiguration.sourceDateEpoch = env["SOURCE_DATE_EPOCH"].flatMap { Int64($0) } ?? 0
+        workerConfiguration.debianSnapshot = env["REE_DEBIAN_SNAPSHOT"].flatMap { $0.isEmpty ? nil : $0 }
+        workerConfiguration.buildArguments = SBOMCommand.Define.arguments((env["REE_BUILD_ARGS"] ?? "").split(separator: " ").map(String.init))
         let service = try ProcessService(
             configuration: .init(home: home,
                                  maxConcurrentProcesses: try number("REE_MAX_CONCURRENT_BUILDS", maxConcurrentBuilds, default: 1),

@@ -42,7 +42,7 @@ import Testing
             $0.userNamespace = sample.mode
             $0.tag = try? ImageName("defined")
         }
-        #expect(definition.manifest.recording.exchanges > 0)
+        #expect((definition.manifest.recording?.exchanges ?? 0) > 0)
         let buildStore = try ImageStore(home: makeTemporaryDirectory(prefix: "ree-rec-build"))
         let (report, lines) = try await RecordingFixtures.build(ree, in: buildStore, output: out) {
             $0.userNamespace = sample.mode

@@ -56,7 +56,7 @@ enum OpenAPIDocument {
     "/api/recording/build": {
       "post": {
         "summary": "Start a process to build an REE that was defined using the recording strategy.",
-        "description": "Form fields: file (the defined REE as a ZIP), tag.",
+        "description": "Form fields: file (the defined REE as a ZIP, strategy recording or sbom), tag.",
         "operationId": "recordingBuild",
         "requestBody": {
           "$ref": "#/components/requestBodies/DefinitionUpload"
@@ -87,7 +87,7 @@ enum OpenAPIDocument {
     "/api/replay/create": {
       "post": {
         "summary": "Alias of /api/recording/build.",
-        "description": "Form fields: file (the defined REE as a ZIP), tag.",
+        "description": "Form fields: file (the defined REE as a ZIP, strategy recording or sbom), tag.",
         "operationId": "replayCreate",
         "requestBody": {
           "$ref": "#/components/requestBodies/DefinitionUpload"
@@ -118,7 +118,7 @@ enum OpenAPIDocument {
     "/api/sbom/define": {
       "post": {
         "summary": "Start a process to define a new REE using the SBOM strategy.",
-        "description": "Form fields: file (the project as a ZIP), tag.",
+        "description": "Form fields: file (the project as a ZIP, with a Dockerfile at its root), tag. The process builds the project with the network and pins what it installed; its download is the REE ZIP of strategy sbom.",
         "operationId": "sbomDefine",
         "requestBody": {
           "$ref": "#/components/requestBodies/DefinitionUpload"

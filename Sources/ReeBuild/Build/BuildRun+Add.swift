@@ -82,7 +82,7 @@ extension BuildRun {
         let directory = store.home + "/tmp"
         try FileSystem.createDirectory(directory)
         let network = options.network
-        let stepName = "step \(step)"
+        let stepName = "step \(step), line \(line)"   // as RUN names it: the SBOM strategy finds the ADD by its line
         let proxy = try network?.hostProxy(step: stepName)
         let fetcher = URLFetcher(proxy: proxy, limit: options.downloadLimit)
         var fetched: [URLFetcher.Fetched] = []

@@ -57,7 +57,8 @@ extension BuildRun {
         if let network { sandbox.listenPort = network.port }
 
         let log = self.log
-        let stepName = "step \(step)"
+        // The Dockerfile line lets an observer of the traffic (the SBOM strategy) find the instruction.
+        let stepName = "step \(step), line \(instruction.line)"
         var listener: (@Sendable (Int32) -> Void)?
         if let network { listener = { fd in network.serve(listener: fd, step: stepName) } }
         let output = SandboxOutput.capture { _, bytes in log.output(bytes) }

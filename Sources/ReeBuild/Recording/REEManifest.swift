@@ -49,17 +49,44 @@ public struct REEManifest: Codable, Sendable, Equatable {
     /// The layer digests of that image (for the build's report).
     public var imageLayers: [String]
     public var toolVersion: String
-    public var recording: RecordingInfo
+    /// The recording strategy's part (nil for other strategies).
+    public var recording: RecordingInfo?
+    /// The SBOM strategy's part (nil for other strategies).
+    public var pinning: PinningInfo?
     /// SBOM entries under `sbom/` (written by ReeSBOM; empty until then).
     public var sbom: [FileDigest]
 
     enum CodingKeys: String, CodingKey {
-        case strategy, dockerfile, target, recording, sbom
+        case strategy, dockerfile, target, recording, pinning, sbom
         case formatVersion = "format_version", sourceDateEpoch = "source_date_epoch", buildArguments = "build_arguments"
         case baseImages = "base_images", imageDigest = "image_digest", imageLayers = "image_layers", toolVersion = "tool_version"
     }
 
-    /// Reads `ree.json`, refusing other format versions and strategies with a clear message.
+    /// The strategies this code reads.
+    public enum Strategy: String, Sendable, CaseIterable {
+        case recording, sbom
+    }
+
+    public init(formatVersion: Int, strategy: String, sourceDateEpoch: Int64, dockerfile: String, target: String?,
+                buildArguments: [String: String], baseImages: [BaseImage], imageDigest: String, imageLayers: [String],
+                toolVersion: String, recording: RecordingInfo? = nil, pinning: PinningInfo? = nil, sbom: [FileDigest]) {
+        self.formatVersion = formatVersion
+        self.strategy = strategy
+        self.sourceDateEpoch = sourceDateEpoch
+        self.dockerfile = dockerfile
+        self.target = target
+        self.buildArguments = buildArguments
+        self.baseImages = baseImages
+        self.imageDigest = imageDigest
+        self.imageLayers = imageLayers
+        self.toolVersion = toolVersion
+        self.recording = recording
+        self.pinning = pinning
+        self.sbom = sbom
+    }
+
+    /// Reads `ree.json`, refusing other format versions and strategies with a clear message, and a
+    /// strategy without its part (`recording` or `pinning`).
     public static func decode(_ bytes: [UInt8]) throws -> REEManifest {
         struct Version: Decodable {
             var format_version: Int?
@@ -75,15 +102,28 @@ public struct REEManifest: Codable, Sendable, Equatable {
         guard v == currentFormatVersion else {
             throw ReeError(.unsupported, "failed to read ree.json: unknown format version \(v) (this ree reads version \(currentFormatVersion))")
         }
-        guard version.strategy == "recording" else {
-            throw ReeError(.unsupported, "failed to read ree.json: strategy '\(version.strategy ?? "")' is not 'recording'")
+        guard let strategy = version.strategy.flatMap(Strategy.init(rawValue:)) else {
+            let known = Strategy.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+            throw ReeError(.unsupported, "failed to read ree.json: strategy '\(version.strategy ?? "")' is not \(known)")
         }
+        let manifest: REEManifest
         do {
-            return try JSONDecoder().decode(REEManifest.self, from: Data(bytes))
+            manifest = try JSONDecoder().decode(REEManifest.self, from: Data(bytes))
         } catch {
             throw ReeError(.invalidInput, "failed to read ree.json: \(error)")
         }
+        switch strategy {
+        case .recording where manifest.recording == nil:
+            throw ReeError(.invalidInput, "failed to read ree.json: strategy 'recording' without a 'recording' part")
+        case .sbom where manifest.pinning == nil:
+            throw ReeError(.invalidInput, "failed to read ree.json: strategy 'sbom' without a 'pinning' part")
+        default:
+            return manifest
+        }
     }
+
+    /// The strategy, known once `decode` accepted the manifest.
+    public var knownStrategy: Strategy? { Strategy(rawValue: strategy) }
 
     public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()

@@ -103,7 +103,7 @@ public struct RecordingDefiner: Sendable {
             }
             bases.append(.init(name: base.name, digest: base.digest.description, archive: archive))
         }
-        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log)
+        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log).paths
         let sbomDigests = try sbomFiles.map { try REEManifest.digest(of: $0, relative: "sbom/" + FileSystem.lastComponent(of: $0)) }
         let manifest = try store.manifest(result.image.manifest.digest)
         let ree = REEManifest(

@@ -3,9 +3,9 @@ import ReeOS
 import ReeRecorder
 import ReeSandbox
 
-/// The recording strategy's `StepNetwork`: each RUN step with network reaches only the
-/// recorder's proxy (on 127.0.0.1:3128 inside its network namespace), trusts the recording's CA
-/// for that step only, and gets an apt configuration that survives expired Release files.
+/// The recording and SBOM strategies' `StepNetwork`: each RUN step with network reaches only the
+/// proxy (recording, replaying or passing through) on 127.0.0.1:3128 inside its network namespace,
+/// trusts the proxy's CA for that step only, and gets an apt configuration that survives expired Release files.
 /// Nothing of it lands in a layer or the image config: it is environment and bind mounts.
 public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
     public let proxy: RecordingProxy
@@ -84,12 +84,12 @@ public final class RecordingNetwork: StepNetwork, @unchecked Sendable {
     public func hostProxy(step: String) throws -> HostProxy? {
         let caFile = scratch + "/host-ca-\(counter.next()).crt"
         try FileSystem.writeAtomically(caFile, Array(authority.certificatePEM.utf8), mode: 0o644)
-        let port = try proxy.listen(port: 0)
+        let port = try proxy.listen(port: 0, step: step)
         return HostProxy(url: "http://127.0.0.1:\(port)", caFile: caFile)
     }
 
     public func serve(listener: Int32, step: String) {
-        proxy.serve(listener: listener)
+        proxy.serve(listener: listener, step: step)
     }
 
     public func stepEnded(step: String) async {

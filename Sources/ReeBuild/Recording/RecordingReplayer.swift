@@ -18,6 +18,8 @@ public struct RecordingReplayer: Sendable {
         public var tag: ImageName?
         public var userNamespace: SandboxConfiguration.UserNamespaceMode = .auto
         public var stepTimeout: Duration = .seconds(3600)
+        /// ARG values over the REE's own (sbom strategy: `REE_DEBIAN_SNAPSHOT=` a mirror's URL).
+        public var buildArguments: [String: String] = [:]
 
         public init(ree: String, output: String) {
             self.ree = ree
@@ -41,7 +43,8 @@ public struct RecordingReplayer: Sendable {
         public let manifest: REEManifest
     }
 
-    /// Unpacks `ree` into `directory` and checks it; throws on anything unexpected.
+    /// Unpacks `ree` into `directory` and checks it; throws on anything unexpected. Both strategies:
+    /// paths, base image archives, the SBOMs' digests; then the recording's or the pins' files.
     public static func open(_ ree: String, into directory: String) throws -> Opened {
         try ProjectArchive.unpack(zip: ree, to: directory)
         let jsonPath = directory + "/ree.json"
@@ -49,62 +52,84 @@ public struct RecordingReplayer: Sendable {
             throw ReeError(.invalidInput, "failed to read REE '\(FileSystem.lastComponent(of: ree))': no ree.json at its root")
         }
         let manifest = try REEManifest.decode(try FileSystem.readFile(jsonPath, limit: 16 << 20))
-        // Every recorded file is listed with its digest, and nothing else is in recording/.
-        let listed = Set(manifest.recording.files.map(\.path))
-        let present = Set(((try? FileSystem.listDirectory(directory + "/recording")) ?? []).map { "recording/" + $0 })
-        if let extra = present.subtracting(listed).sorted().first {
-            throw ReeError(.corrupt, "REE: '\(extra)' is not listed in ree.json")
+        var required = manifest.baseImages.compactMap(\.archive)
+        var digested = manifest.sbom
+        if let recording = manifest.recording {
+            // Every recorded file is listed with its digest, and nothing else is in recording/.
+            let listed = Set(recording.files.map(\.path))
+            let present = Set(((try? FileSystem.listDirectory(directory + "/recording")) ?? []).map { "recording/" + $0 })
+            if let extra = present.subtracting(listed).sorted().first {
+                throw ReeError(.corrupt, "REE: '\(extra)' is not listed in ree.json")
+            }
+            required += [recording.index, recording.caCertificate, recording.caPrivateKey] + recording.warcFiles
+            digested += recording.files
         }
-        var required = [manifest.recording.index, manifest.recording.caCertificate, manifest.recording.caPrivateKey] + manifest.recording.warcFiles
-        required += manifest.baseImages.compactMap(\.archive)
+        if let pinning = manifest.pinning {
+            required.append("context/" + pinning.dockerfile)
+            digested += pinning.files
+        }
         for path in required {
             _ = try ArchivePath.normalize(path, archive: "ree.json")
             guard FileSystem.exists(directory + "/" + path) else { throw ReeError(.invalidInput, "REE: '\(path)' named in ree.json is missing") }
         }
-        for file in manifest.recording.files {
+        for file in digested {
             _ = try ArchivePath.normalize(file.path, archive: "ree.json")
             let actual = try REEManifest.digest(of: directory + "/" + file.path, relative: file.path)
             guard actual.sha256 == file.sha256, actual.size == file.size else {
-                throw ReeError(.corrupt, "REE: '\(file.path)' does not match its digest in ree.json (the recording was changed)")
+                let what = file.path.hasPrefix("recording/") ? "the recording" : "the REE"
+                throw ReeError(.corrupt, "REE: '\(file.path)' does not match its digest in ree.json (\(what) was changed)")
             }
         }
         guard FileSystem.isDirectory(directory + "/context") else { throw ReeError(.invalidInput, "REE: no context/ directory") }
         return Opened(directory: directory, manifest: manifest)
     }
 
+    /// Builds an REE of either strategy: `recording` offline from its recording (`build()`),
+    /// `sbom` from its pinned Dockerfile with the network (`SBOMRebuilder`).
+    public func buildDefinition() async throws -> REEBuildReport {
+        let work = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "ree-build-")
+        defer { try? FileSystem.removeTree(work) }
+        let unpacked = work + "/ree"
+        try FileSystem.createDirectory(unpacked)
+        let opened = try Self.open(options.ree, into: unpacked)
+        switch opened.manifest.knownStrategy {
+        case .sbom:
+            return .sbom(try await SBOMRebuilder(store: store, options: options, log: log).build(opened, work: work))
+        default:
+            return .recording(try await replay(opened, work: work))
+        }
+    }
+
+    /// Builds a recording-strategy REE offline.
     public func build() async throws -> RecordingReport {
         let work = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "replay-")
         defer { try? FileSystem.removeTree(work) }
+        let unpacked = work + "/ree"
+        try FileSystem.createDirectory(unpacked)
+        let opened = try Self.open(options.ree, into: unpacked)
+        guard opened.manifest.recording != nil else {
+            throw ReeError(.invalidInput, "REE '\(FileSystem.lastComponent(of: options.ree))' has strategy '\(opened.manifest.strategy)', not 'recording'")
+        }
+        return try await replay(opened, work: work)
+    }
+
+    private func replay(_ opened: Opened, work: String) async throws -> RecordingReport {
         let lines = Mutex<[String]>([])
         let log = BuildLog { [log] line in
             lines.withLock { $0.append(line) }
             log.line(line)
         }
-        let unpacked = work + "/ree"
-        try FileSystem.createDirectory(unpacked)
-        let opened = try Self.open(options.ree, into: unpacked)
+        let unpacked = opened.directory
         let ree = opened.manifest
+        guard let recordingInfo = ree.recording else { throw ReeError(.invalidInput, "REE: no recording part in ree.json") }
         // Every WARC record's block and payload digest, before any step.
         let recording = try Recording(directory: unpacked + "/recording", payloadDirectory: work + "/payloads")
         log.line("replay: recording checked, \(recording.exchangeCount) exchanges")
         let authority = CertificateAuthority(
-            certificatePEM: String(decoding: try FileSystem.readFile(unpacked + "/" + ree.recording.caCertificate), as: UTF8.self),
-            privateKeyPEM: String(decoding: try FileSystem.readFile(unpacked + "/" + ree.recording.caPrivateKey), as: UTF8.self))
+            certificatePEM: String(decoding: try FileSystem.readFile(unpacked + "/" + recordingInfo.caCertificate), as: UTF8.self),
+            privateKeyPEM: String(decoding: try FileSystem.readFile(unpacked + "/" + recordingInfo.caPrivateKey), as: UTF8.self))
 
-        for base in ree.baseImages {
-            let expected = try Digest(base.digest)
-            let present = try? store.resolve(base.name)
-            if present?.manifest.digest == expected { continue }
-            guard let archive = base.archive else {
-                let found = present.map { " (the store has \($0.manifest.digest))" } ?? ""
-                throw ReeError(.notFound, "base image \(base.name)@\(base.digest) is not in the store\(found); define with --embed-base or import it")
-            }
-            let imported = try store.importArchive(unpacked + "/" + archive, name: try ImageName(base.name))
-            guard imported.manifest.digest == expected else {
-                throw ReeError(.corrupt, "REE: embedded base image \(base.name) has digest \(imported.manifest.digest), ree.json says \(base.digest)")
-            }
-            log.line("replay: imported base image \(base.name) \(expected)")
-        }
+        try Self.provideBaseImages(ree, from: unpacked, store: store, log: log)
 
         let proxy = try RecordingProxy(mode: .replay(recording), authority: authority) { log.line("  proxy: \($0)") }
         let network = try RecordingNetwork(proxy: proxy, authority: authority, scratch: work + "/network")
@@ -136,7 +161,7 @@ public struct RecordingReplayer: Sendable {
 
         let imageTar = work + "/image.tar"
         try store.exportArchive(result.image.name.description, toPath: imageTar)
-        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log)
+        let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log).paths
         let temporary = options.output + ".tmp-\(getpid())"
         do {
             let zip = try ZipBuilder(path: temporary, mtime: ree.sourceDateEpoch)
@@ -151,5 +176,24 @@ public struct RecordingReplayer: Sendable {
             throw error
         }
         return report
+    }
+
+    /// Makes every base image of `ree` present in the store with the define's digest: the store's own,
+    /// else the one embedded in the REE (a digest mismatch is refused), else an error naming it.
+    static func provideBaseImages(_ ree: REEManifest, from unpacked: String, store: ImageStore, log: BuildLog) throws {
+        for base in ree.baseImages {
+            let expected = try Digest(base.digest)
+            let present = try? store.resolve(base.name)
+            if present?.manifest.digest == expected { continue }
+            guard let archive = base.archive else {
+                let found = present.map { " (the store has \($0.manifest.digest))" } ?? ""
+                throw ReeError(.notFound, "base image \(base.name)@\(base.digest) is not in the store\(found); define with --embed-base or import it")
+            }
+            let imported = try store.importArchive(unpacked + "/" + archive, name: try ImageName(base.name))
+            guard imported.manifest.digest == expected else {
+                throw ReeError(.corrupt, "REE: embedded base image \(base.name) has digest \(imported.manifest.digest), ree.json says \(base.digest)")
+            }
+            log.line("build: imported base image \(base.name) \(expected)")
+        }
     }
 }

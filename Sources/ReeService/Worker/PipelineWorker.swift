@@ -2,8 +2,8 @@ import ReeBuild
 import ReeOCI
 import ReeOS
 
-/// The worker `ree serve` runs: the same code paths as `ree recording define` and
-/// `ree recording build`, on the uploaded ZIP, writing the process's output ZIP.
+/// The worker `ree serve` runs: the same code paths as `ree recording define`, `ree sbom define`
+/// and `ree recording build`, on the uploaded ZIP, writing the process's output ZIP.
 public struct PipelineWorker: ProcessWorker {
     public struct Configuration: Sendable {
         public var limits = ProjectArchive.Limits()
@@ -11,6 +11,10 @@ public struct PipelineWorker: ProcessWorker {
         public var embedBaseImages = true
         public var sourceDateEpoch: Int64 = 0
         public var toolVersion = "dev"
+        /// The Debian snapshot service for sbom defines whose images name none (`REE_DEBIAN_SNAPSHOT`).
+        public var debianSnapshot: String?
+        /// ARG values over an REE's own when building it (an sbom REE behind a mirror: `REE_DEBIAN_SNAPSHOT`).
+        public var buildArguments: [String: String] = [:]
         public init() {}
     }
 
@@ -39,11 +43,25 @@ public struct PipelineWorker: ProcessWorker {
         case .recordingBuild:
             var options = RecordingReplayer.Options(ree: job.upload, output: job.output)
             options.tag = tag
-            let report = try await RecordingReplayer(store: store, options: options, log: log).build()
-            job.log.append(report.identical ? "ree: the build is identical to the define" : "ree: the build differs from the define (see report.json)")
+            options.buildArguments = configuration.buildArguments
+            // Either strategy: an sbom REE is built from its pinned Dockerfile and fails when its packages differ.
+            switch try await RecordingReplayer(store: store, options: options, log: log).buildDefinition() {
+            case .recording(let report):
+                job.log.append(report.identical ? "ree: the build is identical to the define" : "ree: the build differs from the define (see report.json)")
+            case .sbom:
+                job.log.append("ree: the build has every package of the REE's SBOM at the same version")
+            }
         case .sbomDefine:
-            _ = try await ProjectContext.prepare(job, limits: configuration.limits)
-            throw ReeError(.unsupported, "the SBOM strategy (pinning a project by its SBOM) is not available in this version; use /api/recording/create")
+            // As for recording-define: the definer unpacks the upload once and names any problem first.
+            var options = SBOMDefiner.Options(project: job.upload, output: job.output)
+            options.limits = configuration.limits
+            options.dockerfile = job.dockerfile ?? "Dockerfile"
+            options.tag = tag
+            options.embedBase = configuration.embedBaseImages
+            options.sourceDateEpoch = configuration.sourceDateEpoch
+            options.debianSnapshot = configuration.debianSnapshot
+            options.toolVersion = configuration.toolVersion
+            _ = try await SBOMDefiner(store: store, options: options, log: log).define()
         }
     }
 

@@ -5,7 +5,7 @@ import ReeOS
 /// `work/context` and the Dockerfile checked, each step logged.
 public enum ProjectContext {
 
-    /// Unpacks `job.upload` into `<work>/context` and, for `recording-define`, checks that the
+    /// Unpacks `job.upload` into `<work>/context` and, for the defines, checks that the
     /// Dockerfile exists there. Returns the context directory. Reusable by the build pipeline.
     public static func prepare(_ job: ProcessJob, limits: ProjectArchive.Limits) async throws -> String {
         let context = job.workDirectory + "/context"
@@ -16,7 +16,7 @@ public enum ProjectContext {
             try ProjectArchive.unpack(zip: upload, to: context, limits: limits)
         }
         job.log.append("ree: unpacked \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, \(summary.bytes) bytes")
-        if job.kind == .recordingDefine {
+        if job.kind == .recordingDefine || job.kind == .sbomDefine {
             let dockerfile = job.dockerfile ?? "Dockerfile"
             try ProjectArchive.requireRegularFile(dockerfile, in: context, what: "the Dockerfile")
             job.log.append("ree: found the Dockerfile '\(dockerfile)'")
