@@ -47,23 +47,9 @@ public struct RecordingDefiner: Sendable {
         let work = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "define-")
         defer { try? FileSystem.removeTree(work) }
 
-        // The build reads the project as the replay will: unpacked from a ZIP.
-        let projectZip: String
-        if FileSystem.isDirectory(options.project) {
-            projectZip = work + "/project.zip"
-            let zip = try ZipBuilder(path: projectZip, mtime: options.sourceDateEpoch)
-            try zip.addTree(options.project, prefix: ".")
-            try zip.finish()
-        } else {
-            projectZip = options.project
-        }
-        let context = work + "/context"
-        try FileSystem.createDirectory(context)
-        log.line("define: unpacking the project (at most \(options.limits.maxEntries) entries, \(options.limits.maxTotalBytes) bytes)")
-        let unpacked = try ProjectArchive.unpack(zip: projectZip, to: context, limits: options.limits)
-        log.line("define: unpacked \(unpacked.files) files, \(unpacked.directories) directories, \(unpacked.symlinks) symlinks, \(unpacked.bytes) bytes")
-        try ProjectArchive.requireRegularFile(options.dockerfile, in: context, what: "the Dockerfile")
-        log.line("define: found the Dockerfile '\(options.dockerfile)'")
+        let context = try DefinitionFiles.prepareContext(
+            project: options.project, dockerfile: options.dockerfile, limits: options.limits,
+            sourceDateEpoch: options.sourceDateEpoch, work: work, log: log, label: "define")
 
         let recordingDir = work + "/recording"
         let authority = try CertificateAuthority.generate()
@@ -91,18 +77,7 @@ public struct RecordingDefiner: Sendable {
         let recordingNames = try FileSystem.listDirectory(recordingDir).filter { !$0.hasPrefix(".") }.sorted()
         let files = try recordingNames.map { try REEManifest.digest(of: recordingDir + "/" + $0, relative: "recording/" + $0) }
 
-        var bases: [REEManifest.BaseImage] = []
-        var baseFiles: [(String, String)] = []
-        for base in result.baseImages.sorted(by: { $0.name < $1.name }) where !bases.contains(where: { $0.name == base.name }) {
-            var archive: String?
-            if options.embedBase {
-                let file = work + "/base-\(bases.count).tar"
-                try store.exportArchive(base.name, toPath: file)
-                archive = "base/\(Self.fileName(for: base.name)).tar"
-                baseFiles.append((archive ?? "", file))
-            }
-            bases.append(.init(name: base.name, digest: base.digest.description, archive: archive))
-        }
+        let (bases, baseFiles) = try DefinitionFiles.baseImages(of: result, embed: options.embedBase, store: store, work: work)
         let sbomFiles = try ImageSBOMs.write(image: result.image, baseImages: result.baseImages, store: store, into: work + "/sbom", log: log).paths
         let sbomDigests = try sbomFiles.map { try REEManifest.digest(of: $0, relative: "sbom/" + FileSystem.lastComponent(of: $0)) }
         let manifest = try store.manifest(result.image.manifest.digest)
@@ -116,26 +91,15 @@ public struct RecordingDefiner: Sendable {
                              exchanges: exchanges),
             sbom: sbomDigests)
 
-        let temporary = options.output + ".tmp-\(getpid())"
-        do {
-            let zip = try ZipBuilder(path: temporary, mtime: options.sourceDateEpoch)
+        try DefinitionFiles.writeZip(options.output, mtime: options.sourceDateEpoch) { zip in
             try zip.add("ree.json", bytes: try ree.encoded())
             try zip.addTree(context, prefix: "context")
             for name in recordingNames { try zip.add("recording/" + name, file: recordingDir + "/" + name, mode: 0o644, mtime: options.sourceDateEpoch) }
             for (path, file) in baseFiles { try zip.add(path, file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
             for file in sbomFiles { try zip.add("sbom/" + FileSystem.lastComponent(of: file), file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
-            try zip.finish()
-            guard rename(temporary, options.output) == 0 else { throw ReeError.system("rename", options.output) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
         log.line("define: \(exchanges) exchanges recorded; image \(result.image.manifest.digest); wrote \(options.output)")
         return RecordingDefinition(path: options.output, manifest: ree, build: result, unrecordedFailures: [])
-    }
-
-    static func fileName(for image: String) -> String {
-        String(image.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
     }
 }
 

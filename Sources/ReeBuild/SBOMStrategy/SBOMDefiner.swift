@@ -65,23 +65,9 @@ public struct SBOMDefiner: Sendable {
     public func define() async throws -> SBOMDefinition {
         let work = try FileSystem.makeTemporaryDirectory(in: store.home + "/tmp", prefix: "sbom-define-")
         defer { try? FileSystem.removeTree(work) }
-        // Through a ZIP, as the recording define does: the REE's context is what a ZIP can carry.
-        let projectZip: String
-        if FileSystem.isDirectory(options.project) {
-            projectZip = work + "/project.zip"
-            let zip = try ZipBuilder(path: projectZip, mtime: options.sourceDateEpoch)
-            try zip.addTree(options.project, prefix: ".")
-            try zip.finish()
-        } else {
-            projectZip = options.project
-        }
-        let context = work + "/context"
-        try FileSystem.createDirectory(context)
-        log.line("sbom define: unpacking the project (at most \(options.limits.maxEntries) entries, \(options.limits.maxTotalBytes) bytes)")
-        let unpacked = try ProjectArchive.unpack(zip: projectZip, to: context, limits: options.limits)
-        log.line("sbom define: unpacked \(unpacked.files) files, \(unpacked.directories) directories, \(unpacked.symlinks) symlinks, \(unpacked.bytes) bytes")
-        try ProjectArchive.requireRegularFile(options.dockerfile, in: context, what: "the Dockerfile")
-        log.line("sbom define: found the Dockerfile '\(options.dockerfile)'")
+        let context = try DefinitionFiles.prepareContext(
+            project: options.project, dockerfile: options.dockerfile, limits: options.limits,
+            sourceDateEpoch: options.sourceDateEpoch, work: work, log: log, label: "sbom define")
 
         let exchanges = ExchangeLog()
         let authority = try CertificateAuthority.generate()
@@ -127,18 +113,7 @@ public struct SBOMDefiner: Sendable {
         for item in pins.unpinned { log.line("sbom define: not pinned (line \(item.line)): \(item.what): \(item.reason)") }
         log.line("sbom define: \(pins.pinned.count) pins, \(pins.unpinned.count) not pinned; wrote context/\(pinnedName)")
 
-        var bases: [REEManifest.BaseImage] = []
-        var baseFiles: [(String, String)] = []
-        for base in result.baseImages.sorted(by: { $0.name < $1.name }) where !bases.contains(where: { $0.name == base.name }) {
-            var archive: String?
-            if options.embedBase {
-                let file = work + "/base-\(bases.count).tar"
-                try store.exportArchive(base.name, toPath: file)
-                archive = "base/\(RecordingDefiner.fileName(for: base.name)).tar"
-                baseFiles.append((archive ?? "", file))
-            }
-            bases.append(.init(name: base.name, digest: base.digest.description, archive: archive))
-        }
+        let (bases, baseFiles) = try DefinitionFiles.baseImages(of: result, embed: options.embedBase, store: store, work: work)
         let sbomDigests = try sboms.paths.map { try REEManifest.digest(of: $0, relative: "sbom/" + FileSystem.lastComponent(of: $0)) }
         let manifest = try store.manifest(result.image.manifest.digest)
         let pinning = REEManifest.PinningInfo(
@@ -152,18 +127,11 @@ public struct SBOMDefiner: Sendable {
             imageDigest: result.image.manifest.digest.description, imageLayers: manifest.layers.map(\.digest.description),
             toolVersion: options.toolVersion, pinning: pinning, sbom: sbomDigests)
 
-        let temporary = options.output + ".tmp-\(getpid())"
-        do {
-            let zip = try ZipBuilder(path: temporary, mtime: options.sourceDateEpoch)
+        try DefinitionFiles.writeZip(options.output, mtime: options.sourceDateEpoch) { zip in
             try zip.add("ree.json", bytes: try ree.encoded())
             try zip.addTree(context, prefix: "context")
             for (path, file) in baseFiles { try zip.add(path, file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
             for file in sboms.paths { try zip.add("sbom/" + FileSystem.lastComponent(of: file), file: file, mode: 0o644, mtime: options.sourceDateEpoch) }
-            try zip.finish()
-            guard rename(temporary, options.output) == 0 else { throw ReeError.system("rename", options.output) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
         log.line("sbom define: image \(result.image.manifest.digest); wrote \(options.output)")
         return SBOMDefinition(path: options.output, manifest: ree, pinnedDockerfile: pins.dockerfile, build: result, packages: sboms.packages)
