@@ -155,7 +155,7 @@ public final class WARCWriter: @unchecked Sendable {
 
     @discardableResult
     private static func writeRecord(to fd: FileDescriptor, fields: [(String, String)], block: ByteSource, length: Int64) throws -> Int64 {
-        let gzip = try CompressingSink(.gzip(level: 1), next: fd, name: "WARC record")
+        let gzip = try GzipMemberSink(level: 1, next: fd, name: "WARC record")
         var head = "WARC/1.1\r\n"
         for (n, v) in fields { head += "\(n): \(v)\r\n" }
         head += "Content-Length: \(length)\r\n\r\n"
