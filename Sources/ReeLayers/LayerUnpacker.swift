@@ -234,7 +234,7 @@ public struct LayerUnpacker {
         guard fstatat(parent.rawValue, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
         if (st.st_mode & FileType.mask) == FileType.directory {
             let dir = try FileDescriptor.open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, relativeTo: parent)
-            fchmod(dir.rawValue, 0o700)
+            try checked("chmod", "\(state.rootPath)/\(pathForErrors)") { fchmod(dir.rawValue, 0o700) }
             for child in try FileSystem.listDirectory(dir) {
                 try removeIfPresent(child, in: dir, pathForErrors: "\(pathForErrors)/\(child)", state: state)
             }

@@ -103,14 +103,14 @@ extension BuildRun {
                 let dir = store.home + "/cache/mounts/" + SHA256.hex(Array(id.utf8))
                 if !FileSystem.isDirectory(dir) {
                     try FileSystem.createDirectory(dir)
-                    if geteuid() == 0 { chown(dir, mount.uid ?? 0, mount.gid ?? 0) }
-                    chmod(dir, mode_t(mount.mode ?? 0o755))
+                    if geteuid() == 0 { try checked("chown", dir) { chown(dir, mount.uid ?? 0, mount.gid ?? 0) } }
+                    try checked("chmod", dir) { chmod(dir, mode_t(mount.mode ?? 0o755)) }
                 }
                 result.append(.init(source: dir, target: absolute, readOnly: false))
             case .tmpfs:
                 let dir = scratch + "/tmpfs-\(i)"
                 try FileSystem.createDirectory(dir, mode: 0o1777)
-                chmod(dir, 0o1777)
+                try checked("chmod", dir) { chmod(dir, 0o1777) }  // mkdir's mode passes through the umask
                 result.append(.init(source: dir, target: absolute, readOnly: false))
             case .bind:
                 let source = mount.source ?? ""

@@ -59,6 +59,6 @@ enum VolatileFiles {
         let fd = try FileDescriptor.open(host, O_WRONLY | O_TRUNC | O_NOFOLLOW)
         try fd.writeAll(Array(lines.joined(separator: "\n").utf8))
         var times = [st.st_mtim, st.st_mtim]
-        futimens(fd.rawValue, &times)
+        try checked("set times of", host) { futimens(fd.rawValue, &times) }
     }
 }

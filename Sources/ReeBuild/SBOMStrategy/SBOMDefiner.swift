@@ -110,6 +110,8 @@ public struct SBOMDefiner: Sendable {
         let pins = try DockerfilePinner(input).pin()
         let pinnedName = Self.pinnedName(in: context)
         try FileSystem.writeAtomically(context + "/" + pinnedName, Array(pins.dockerfile.utf8), mode: 0o644)
+        // The define's clock must not reach the REE: the same project and packages give the same ZIP entry.
+        try FileSystem.setTimes(context + "/" + pinnedName, seconds: options.sourceDateEpoch)
         for item in pins.unpinned { log.line("sbom define: not pinned (line \(item.line)): \(item.what): \(item.reason)") }
         log.line("sbom define: \(pins.pinned.count) pins, \(pins.unpinned.count) not pinned; wrote context/\(pinnedName)")
 
