@@ -8,15 +8,6 @@ extension APITests {
     /// it defines straight back to /api/replay/create, and the image of that build checked by skopeo.
     @Suite("The build pipeline behind ree serve", .serialized)
     struct PipelineFlowTests {
-        func poll(_ server: LiveServer, _ uuid: String, auth: HTTP.Credentials) async throws -> String {
-            for _ in 0..<1200 {
-                let status = try await HTTP.get(server.base + "/api/process/status/" + uuid, auth: auth).object["status"] as? String ?? ""
-                if status == "processed" || status == "failed" { return status }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw TestFailure("process \(uuid) did not finish")
-        }
-
         @Test("hello-busybox: define, download the REE, build it back, the image validates")
         func defineThenBuild() async throws {
             try Requirements.root()
@@ -42,7 +33,7 @@ extension APITests {
             let define = try await HTTP.postForm(server.base + "/api/recording/create", fields: [("tag", "hello_def")], file: project, auth: auth)
             #expect(define.status == 200, "\(define.text)")
             let defineID = try #require(define.object["uuid"] as? String)
-            let defineStatus = try await poll(server, defineID, auth: auth)
+            let defineStatus = try await waitForStatus(server, defineID, auth: auth, timeout: .seconds(300))["status"] as? String
             let defineLog = try await HTTP.get(server.base + "/api/process/log/" + defineID, auth: auth).text
             #expect(defineStatus == "processed", "\(defineLog)")
             #expect(defineLog.contains("RUN chmod 0755 /app/greet.sh"))
@@ -58,7 +49,7 @@ extension APITests {
                                                 fileName: "ree.zip", auth: auth)
             #expect(build.status == 200, "\(build.text)")
             let buildID = try #require(build.object["uuid"] as? String)
-            let buildStatus = try await poll(server, buildID, auth: auth)
+            let buildStatus = try await waitForStatus(server, buildID, auth: auth, timeout: .seconds(300))["status"] as? String
             let buildLog = try await HTTP.get(server.base + "/api/log/download/" + buildID, auth: auth).text
             #expect(buildStatus == "processed", "\(buildLog)")
             #expect(buildLog.contains("identical"))

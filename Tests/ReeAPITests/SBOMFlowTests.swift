@@ -7,15 +7,6 @@ extension APITests {
     /// of strategy sbom (the download), which /api/recording/build builds back with the same packages.
     @Suite("The SBOM strategy behind ree serve", .serialized)
     struct SBOMFlowTests {
-        func poll(_ server: LiveServer, _ uuid: String, auth: HTTP.Credentials) async throws -> String {
-            for _ in 0..<1200 {
-                let status = try await HTTP.get(server.base + "/api/process/status/" + uuid, auth: auth).object["status"] as? String ?? ""
-                if status == "processed" || status == "failed" { return status }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw TestFailure("process \(uuid) did not finish")
-        }
-
         @Test("hello-busybox: sbom define, download the REE, build it back")
         func sbomDefineThenBuild() async throws {
             try Requirements.root()
@@ -45,7 +36,7 @@ extension APITests {
             #expect(define.object["tag"] as? String == "my_definition")
             let defineID = try #require(define.object["uuid"] as? String)
             #expect(define.object["status_endpoint"] as? String == "/api/process/status/" + defineID)
-            let defineStatus = try await poll(server, defineID, auth: auth)
+            let defineStatus = try await waitForStatus(server, defineID, auth: auth, timeout: .seconds(300))["status"] as? String
             let defineLog = try await HTTP.get(server.base + "/api/process/log/" + defineID, auth: auth).text
             #expect(defineStatus == "processed", "\(defineLog)")
             #expect(defineLog.contains("sbom define: building with the network passed through"))
@@ -66,7 +57,7 @@ extension APITests {
                                                 fileName: "ree.zip", auth: auth)
             #expect(build.status == 200, "\(build.text)")
             let buildID = try #require(build.object["uuid"] as? String)
-            let buildStatus = try await poll(server, buildID, auth: auth)
+            let buildStatus = try await waitForStatus(server, buildID, auth: auth, timeout: .seconds(300))["status"] as? String
             let buildLog = try await HTTP.get(server.base + "/api/log/download/" + buildID, auth: auth).text
             #expect(buildStatus == "processed", "\(buildLog)")
             #expect(buildLog.contains("every package of the REE's SBOM at the same version"))

@@ -79,3 +79,41 @@ final class BuildLines: Sendable {
     func append(_ s: String) { storage.withLock { $0.append(s) } }
     var all: [String] { storage.withLock { $0 } }
 }
+
+/// What the proxy tests go through: one directory of files served over HTTP and over HTTPS (a
+/// self-signed certificate the upstream side trusts), a port where nothing listens, and the proxy's
+/// interception CA written where curl can trust it. `stop()` ends both servers.
+final class ProxySites {
+    let dir: String
+    let http: String
+    let https: String
+    let refused: UInt16
+    let ca: CertificateAuthority
+    let caFile: String
+    let upstream: UpstreamConfiguration
+    private let servers: [Process]
+
+    init(files: [String: [UInt8]], prefix: String) throws {
+        dir = try makeTemporaryDirectory(prefix: prefix)
+        let site = dir + "/site"
+        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
+        for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: site + "/" + name)) }
+        let server = try ProxyFixtures.startServer(directory: site)
+        let certificate = try ProxyFixtures.serverCertificate(in: dir)
+        let tlsServer = try ProxyFixtures.startServer(directory: site, tls: certificate)
+        servers = [server.process, tlsServer.process]
+        http = "http://127.0.0.1:\(server.port)"
+        https = "https://127.0.0.1:\(tlsServer.port)"
+        refused = ProxyFixtures.closedPort()
+        ca = try CertificateAuthority.generate()
+        caFile = dir + "/ca.crt"
+        try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        var upstream = UpstreamConfiguration()
+        upstream.caFile = certificate.cert
+        self.upstream = upstream
+    }
+
+    func stop() {
+        for server in servers { ProxyFixtures.stop(server) }
+    }
+}

@@ -8,32 +8,15 @@ import Testing
     /// Records http and https (intercepted) exchanges, a 404 and a refused connection, then replays
     /// them with no upstream at all.
     @Test func recordsAndReplaysHTTPAndHTTPSIncludingFailures() async throws {
-        let dir = try makeTemporaryDirectory(prefix: "ree-proxy")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let site = dir + "/site"
-        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
-        try "hello over http\n".write(toFile: site + "/hello.txt", atomically: true, encoding: .utf8)
         let big = [UInt8]((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        try Data(big).write(to: URL(fileURLWithPath: site + "/big.bin"))
-        let server = try ProxyFixtures.startServer(directory: site)
-        defer { ProxyFixtures.stop(server.process) }
-        let certificate = try ProxyFixtures.serverCertificate(in: dir)
-        let tlsServer = try ProxyFixtures.startServer(directory: site, tls: certificate)
-        defer { ProxyFixtures.stop(tlsServer.process) }
-        let refused = ProxyFixtures.closedPort()
-
-        let ca = try CertificateAuthority.generate()
-        let caFile = dir + "/ca.crt"
-        try ca.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-        var upstream = UpstreamConfiguration()
-        upstream.caFile = certificate.cert
+        let sites = try ProxySites(files: ["hello.txt": Array("hello over http\n".utf8), "big.bin": big], prefix: "ree-proxy")
+        defer { sites.stop() }
+        let (dir, http, https, refused, ca, caFile, upstream) = (sites.dir, sites.http, sites.https, sites.refused, sites.ca, sites.caFile, sites.upstream)
         let writer = try WARCWriter(directory: dir + "/recording")
         let (_, log) = ProxyFixtures.lines()
         let recorder = try RecordingProxy(mode: .record(writer, upstream), authority: ca, log: log)
         let port = try recorder.listen()
 
-        let http = "http://127.0.0.1:\(server.port)"
-        let https = "https://127.0.0.1:\(tlsServer.port)"
         var recorded: [String: (Int, String)] = [:]
         for url in [http + "/hello.txt", http + "/missing", https + "/hello.txt", "http://127.0.0.1:\(refused)/x"] {
             recorded[url] = try ProxyFixtures.curl(url, proxy: port, caFile: caFile)
@@ -51,8 +34,7 @@ import Testing
         #expect(refusedAnswer.1.contains("upstream request failed"))
 
         // Replay: the servers are gone; nothing may go upstream.
-        ProxyFixtures.stop(server.process)
-        ProxyFixtures.stop(tlsServer.process)
+        sites.stop()
         let recording = try Recording(directory: dir + "/recording", payloadDirectory: dir + "/payloads")
         #expect(recording.exchangeCount == 5)
         let (lines, replayLog) = ProxyFixtures.lines()

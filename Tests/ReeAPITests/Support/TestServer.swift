@@ -192,15 +192,25 @@ func projectZip(_ entries: [ZipFixture.Entry] = [.file("Dockerfile", "FROM busyb
     return try Data(contentsOf: URL(fileURLWithPath: path))
 }
 
-/// Polls the status route until the process has finished.
-func waitForStatus(_ server: TestServer, _ uuid: String, auth: HTTP.Credentials = .basic("alice", "alice-pw"),
+/// A server the tests talk to over HTTP: the in-process `TestServer` or the `ree serve` binary.
+protocol ServerEndpoint {
+    var base: String { get }
+}
+
+extension TestServer: ServerEndpoint {}
+extension LiveServer: ServerEndpoint {}
+
+/// Polls the status route until the process has finished (or `done` says so), for at most `timeout`.
+func waitForStatus(_ server: some ServerEndpoint, _ uuid: String, auth: HTTP.Credentials = .basic("alice", "alice-pw"),
+                   timeout: Duration = .seconds(30),
                    until done: (String) -> Bool = { $0 == "processed" || $0 == "failed" }) async throws -> [String: Any] {
-    for _ in 0..<600 {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
         let r = try await HTTP.get(server.base + "/api/process/status/" + uuid, auth: auth)
         if let status = r.object["status"] as? String, done(status) { return r.object }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw TestFailure("process \(uuid) did not finish")
+    throw TestFailure("process \(uuid) did not finish within \(timeout)")
 }
 
 struct TestFailure: Error, CustomStringConvertible {
